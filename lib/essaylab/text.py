@@ -1,0 +1,317 @@
+"""Paragraphs, sentences, tokens: the text layer every analysis builds on.
+
+Nothing here needs NLTK's downloadable data. Sentences come from NLTK's Punkt
+with parameters given explicitly (abbreviations and frequent sentence
+starters), tokens from ``NLTKWordTokenizer`` plus a few normalisation steps
+that matter for these essays: curly apostrophes, possessives, hyphenated
+compounds such as ``U.S.-Mexico``, accented names and multiword names.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from importlib import resources
+
+from nltk.tokenize import MWETokenizer, NLTKWordTokenizer
+from nltk.tokenize.punkt import PunktLanguageVars, PunktParameters, PunktSentenceTokenizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+__all__ = [
+    "normalize_text",
+    "fold_accents",
+    "split_paragraphs",
+    "is_heading",
+    "split_sentences",
+    "sentence_spans",
+    "tokenize",
+    "word_tokens",
+    "stop_words",
+    "multiword_names",
+    "canonical_accents",
+]
+
+# ---------------------------------------------------------------------------
+# Character-level normalisation
+# ---------------------------------------------------------------------------
+
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
+                          "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"',
+                          "\u00a0": " ", "\u2009": " ", "\u202f": " "})
+
+
+def normalize_text(text: str) -> str:
+    """Unicode NFC, curly quotes made straight, non-breaking spaces made plain.
+
+    The result has the same length as an NFC input, so offsets carry over.
+
+    >>> normalize_text("Mexico\u2019s \u201ctake out\u201d")
+    'Mexico\\'s "take out"'
+    """
+    return unicodedata.normalize("NFC", text).translate(_QUOTES)
+
+
+def fold_accents(text: str) -> str:
+    """Strip diacritics, for matching names with or without accents.
+
+    >>> fold_accents("López Obrador, Gálvez, Mérida")
+    'Lopez Obrador, Galvez, Merida'
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+# ---------------------------------------------------------------------------
+# Paragraphs
+# ---------------------------------------------------------------------------
+
+_TERMINAL = re.compile(r"""[.!?:;]["')\]]*\s*$""")
+
+
+def is_heading(line: str) -> bool:
+    """A section heading: short, no sentence-final punctuation, mostly capitals or title case.
+
+    >>> is_heading("THE CONSEQUENCES OF NEGLECT")
+    True
+    >>> is_heading("The United States should work to shore up the USMCA.")
+    False
+    """
+    stripped = line.strip()
+    if not stripped or _TERMINAL.search(stripped):
+        return False
+    words = stripped.split()
+    if len(words) > 12:
+        return False
+    letters = [c for c in stripped if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) / len(letters) > 0.8:
+        return True
+    content = [w for w in words if w[0].isalpha() and w.lower() not in _SMALL_WORDS]
+    return bool(content) and all(w[0].isupper() for w in content)
+
+
+_SMALL_WORDS = {"a", "an", "the", "and", "or", "of", "in", "on", "for", "to", "with", "at",
+                "by", "from", "as", "but", "vs", "via", "is", "are", "be", "could", "can", "get"}
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Split raw text into paragraphs, whatever the line-break convention.
+
+    Blank lines always separate paragraphs. A single line break separates two
+    paragraphs when the line before it ends a sentence (or is a heading);
+    otherwise it is a hard wrap inside a paragraph and becomes a space.
+
+    >>> split_paragraphs("One line.\\nTwo lines that\\nwrap here.\\n\\nThree.")
+    ['One line.', 'Two lines that wrap here.', 'Three.']
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    paragraphs: list[str] = []
+    for block in re.split(r"\n\s*\n", text):
+        current: list[str] = []
+        for line in block.split("\n"):
+            line = line.strip()
+            if not line:
+                continue
+            current.append(line)
+            if _TERMINAL.search(line) or is_heading(line):
+                paragraphs.append(" ".join(current))
+                current = []
+        if current:
+            paragraphs.append(" ".join(current))
+    return [re.sub(r"\s+", " ", p) for p in paragraphs]
+
+
+# ---------------------------------------------------------------------------
+# Sentences
+# ---------------------------------------------------------------------------
+
+# Abbreviations that end with a period but do not end a sentence (lowercase,
+# without the final period, as Punkt stores them). Single letters cover
+# initials ("R. Evan Ellis", "Ryan C. Berg").
+_ABBREVIATIONS = {
+    "u.s", "u.k", "u.n", "e.u", "d.c", "u.s.a", "dr", "mr", "mrs", "ms", "prof", "gen", "sen",
+    "rep", "gov", "lt", "col", "sgt", "capt", "adm", "st", "jr", "sr", "inc", "corp", "co", "ltd",
+    "vs", "etc", "e.g", "i.e", "no", "nos", "vol", "fig", "approx", "dept", "univ", "assn",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "a.m", "p.m", "ph.d", "b.a", "m.a",
+} | set("abcdefghijklmnopqrstuvwxyz")
+
+# Words that, capitalised after an abbreviation such as "U.S.", show that a new
+# sentence has started ("... in the U.S. The next president ...").
+_SENTENCE_STARTERS = {
+    "the", "this", "that", "these", "those", "there", "it", "its", "he", "she", "they", "we",
+    "i", "you", "his", "her", "their", "our", "a", "an", "and", "but", "or", "yet", "so", "if",
+    "in", "on", "at", "as", "for", "with", "while", "when", "where", "after", "before",
+    "although", "though", "however", "moreover", "meanwhile", "still", "finally", "indeed",
+    "instead", "nonetheless", "regardless", "most", "many", "some", "such", "both", "neither",
+    "no", "not", "each", "every", "all", "one", "what", "why", "how", "perhaps", "even",
+}
+
+
+class _LanguageVars(PunktLanguageVars):
+    """Punkt's English settings, plus closing curly quotes as sentence-final punctuation."""
+
+    _re_non_word_chars = r"(?:[)\";}\]\*:@\'\({\[!?\u201d\u2019])"
+
+
+@lru_cache(maxsize=1)
+def _sentence_tokenizer() -> PunktSentenceTokenizer:
+    params = PunktParameters()
+    params.abbrev_types = set(_ABBREVIATIONS)
+    params.sent_starters = set(_SENTENCE_STARTERS)
+    return PunktSentenceTokenizer(params, lang_vars=_LanguageVars())
+
+
+def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences in one paragraph (see :func:`split_sentences`).
+
+    >>> sentence_spans("Hi there. Bye.")
+    [(0, 9), (10, 14)]
+    """
+    return list(_sentence_tokenizer().span_tokenize(normalize_text(paragraph)))
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split text into sentences with NLTK's Punkt, configured explicitly (no downloads).
+
+    Paragraph breaks always end a sentence; inside a paragraph Punkt decides,
+    knowing that ``U.S.``, ``Dr.`` and initials are abbreviations.
+
+    >>> split_sentences("The U.S.-Mexico border is long. R. Evan Ellis wrote in the U.S. The end.")
+    ['The U.S.-Mexico border is long.', 'R. Evan Ellis wrote in the U.S.', 'The end.']
+    >>> split_sentences("Dr. Smith met U.S. officials. They agreed.")
+    ['Dr. Smith met U.S. officials.', 'They agreed.']
+    """
+    sentences: list[str] = []
+    for paragraph in split_paragraphs(text):
+        sentences.extend(paragraph[start:end] for start, end in sentence_spans(paragraph))
+    return sentences
+
+
+# ---------------------------------------------------------------------------
+# Tokens
+# ---------------------------------------------------------------------------
+
+_WORD_TOKENIZER = NLTKWordTokenizer()
+_HAS_LETTER = re.compile(r"[^\W\d_]")
+_POSSESSIVE = re.compile(r"^'s?$|^s'$")
+
+
+def _data_lines(name: str) -> list[str]:
+    text = resources.files("essaylab").joinpath("data", name).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """scikit-learn's English stop words plus the project's list (``data/stopwords.txt``).
+
+    >>> {"the", "would", "also"} <= stop_words()
+    True
+    """
+    return frozenset(ENGLISH_STOP_WORDS) | frozenset(_data_lines("stopwords.txt"))
+
+
+@lru_cache(maxsize=1)
+def multiword_names() -> tuple[tuple[str, ...], ...]:
+    """Multiword names kept as one token (``data/multiwords.txt``), lowercased and accent-folded.
+
+    >>> ("united", "states") in multiword_names()
+    True
+    """
+    return tuple(tuple(fold_accents(line).lower().split()) for line in _data_lines("multiwords.txt"))
+
+
+@lru_cache(maxsize=1)
+def _mwe_tokenizer() -> MWETokenizer:
+    return MWETokenizer(list(multiword_names()), separator=" ")
+
+
+def word_tokens(text: str) -> list[str]:
+    """Lowercased word tokens with punctuation, numbers and possessive ``'s`` removed.
+
+    Hyphenated compounds and abbreviations stay whole; curly apostrophes are
+    handled like straight ones. No stop-word removal, no multiword joining.
+
+    >>> word_tokens("Mexico’s U.S.-Mexico ties, 5G and $13 billion.")
+    ['mexico', 'u.s.-mexico', 'ties', '5g', 'and', 'billion']
+    """
+    text = normalize_text(text)
+    tokens = []
+    for token in _WORD_TOKENIZER.tokenize(text):
+        token = token.lower()
+        if _POSSESSIVE.match(token):
+            continue
+        token = token.strip("'\"-")
+        if not token or not _HAS_LETTER.search(token):
+            continue
+        if token.endswith("'s"):
+            token = token[:-2]
+        if token.endswith(".") and token.count(".") == 1:
+            token = token[:-1]  # "lock-in." at a sentence end; "u.s." keeps its periods
+        tokens.append(token)
+    return tokens
+
+
+def canonical_accents(texts: Iterable[str]) -> dict[str, str]:
+    """Map accent-folded word forms to their most frequent accented spelling in ``texts``.
+
+    Used so that ``Lopez`` and ``López`` count as one word, shown with its accent.
+
+    >>> canonical_accents(["López Obrador", "Lopez Obrador", "López", "Mexico, Mexico, México"])
+    {'lopez': 'lópez'}
+    """
+    counts: dict[str, dict[str, int]] = {}
+    for text in texts:
+        for token in word_tokens(text):
+            forms = counts.setdefault(fold_accents(token), {})
+            forms[token] = forms.get(token, 0) + 1
+    mapping = {}
+    for folded, forms in sorted(counts.items()):
+        # Most frequent spelling; on a tie the accented one (sorted() puts it last).
+        best = max(sorted(forms), key=lambda form: (forms[form], form != folded))
+        if best != folded:
+            mapping[folded] = best
+    return mapping
+
+
+def tokenize(
+    text: str,
+    *,
+    remove_stopwords: bool = True,
+    multiwords: bool = True,
+    accents: Mapping[str, str] | None = None,
+    min_length: int = 2,
+) -> list[str]:
+    """Readable, normalised word tokens for counting and vectorising.
+
+    Steps: NLTK word tokenization; lowercase; straight and curly apostrophes
+    and possessives; hyphenated compounds kept whole (``u.s.-mexico``);
+    multiword names joined with a space (``united states``, ``lópez obrador``);
+    accents matched with or without diacritics (forms are folded for matching
+    and shown with the spelling ``accents`` gives, e.g. from
+    :func:`canonical_accents` over the corpus); stop words removed.
+    Tokens are words, never stems.
+
+    >>> tokenize("The United States and López Obrador’s Mexico disagree.")
+    ['united states', 'lópez obrador', 'mexico', 'disagree']
+    >>> tokenize("Lopez Obrador", accents={"lopez": "lópez"})
+    ['lópez obrador']
+    """
+    words = word_tokens(text)
+    if multiwords:
+        folded = [fold_accents(w) for w in words]
+        joined = _mwe_tokenizer().tokenize(folded)
+        # Re-attach the original spellings to the joined, folded tokens.
+        out: list[str] = []
+        i = 0
+        for token in joined:
+            n = token.count(" ") + 1
+            out.append(" ".join(words[i:i + n]))
+            i += n
+        words = out
+    if accents is not None:
+        words = [" ".join(accents.get(fold_accents(part), part) for part in w.split(" ")) for w in words]
+    stops = stop_words() if remove_stopwords else frozenset()
+    return [w for w in words if len(w) >= min_length and w not in stops]
