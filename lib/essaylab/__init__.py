@@ -7,6 +7,7 @@ Notebooks import everything from here::
 
 from .corpus import Corpus, Essay, load_corpus, read_text_file
 from .errors import CorpusError
+from .io import write_table
 from .matter import Matter, matter_kind, separate_matter
 from .paths import cache_dir, essays_dir, project_root, reports_dir, results_dir
 from .text import (
@@ -24,5 +25,5 @@ __all__ = [
     "Corpus", "CorpusError", "Essay", "Matter", "canonical_accents", "cache_dir", "essays_dir",
     "fold_accents", "load_corpus", "matter_kind", "normalize_text", "project_root", "read_text_file",
     "reports_dir", "results_dir", "separate_matter", "split_paragraphs", "split_sentences",
-    "stop_words", "tokenize", "word_tokens",
+    "stop_words", "tokenize", "word_tokens", "write_table",
 ]

@@ -1,0 +1,60 @@
+"""Execute notebooks to HTML with nbconvert: ``python -m essaylab.run [--jobs N] NOTEBOOK...``.
+
+Each notebook runs in its own ``python3`` kernel with an explicit per-cell
+timeout; the HTML goes to ``REPORTS_DIR`` and the notebooks themselves are
+left untouched (they are committed without outputs). Independent notebooks
+can run in parallel (``--jobs``); the report order and content do not depend on it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from .paths import reports_dir
+
+KERNEL = "python3"
+
+
+def execute_to_html(notebook: Path, output_dir: Path, timeout: int) -> tuple[Path, float, str]:
+    """Run one notebook with ``jupyter nbconvert --execute --to html``; return (notebook, seconds, error text)."""
+    start = time.perf_counter()
+    command = [
+        sys.executable, "-m", "nbconvert", "--to", "html", "--execute",
+        f"--ExecutePreprocessor.timeout={timeout}", f"--ExecutePreprocessor.kernel_name={KERNEL}",
+        "--output-dir", str(output_dir), str(notebook),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True)
+    error = "" if result.returncode == 0 else (result.stderr or result.stdout)[-4000:]
+    return notebook, time.perf_counter() - start, error
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="+", type=Path)
+    parser.add_argument("--jobs", type=int, default=1, help="notebooks executed at once (default 1)")
+    parser.add_argument("--timeout", type=int, default=600, help="seconds allowed per cell (default 600)")
+    args = parser.parse_args(argv)
+    output_dir = reports_dir(create=True)
+    failed = []
+    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        futures = [pool.submit(execute_to_html, nb, output_dir, args.timeout) for nb in args.notebooks]
+        for future in futures:  # report in the given order
+            notebook, seconds, error = future.result()
+            status = "ok" if not error else "FAILED"
+            print(f"{status:6} {notebook.name:40} {seconds:6.1f} s -> {output_dir / (notebook.stem + '.html')}")
+            if error:
+                failed.append(notebook.name)
+                print(error, file=sys.stderr)
+    if failed:
+        print(f"{len(failed)} notebook(s) failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
