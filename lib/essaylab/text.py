@@ -73,20 +73,21 @@ _TERMINAL = re.compile(r"""[.!?:;]["')\]]*\s*$""")
 def is_heading(line: str) -> bool:
     """A section heading: short, no sentence-final punctuation, mostly capitals or title case.
 
-    >>> is_heading("THE CONSEQUENCES OF NEGLECT")
-    True
+    >>> is_heading("THE CONSEQUENCES OF NEGLECT"), is_heading("A CLEAN ENERGY FUTURE?")
+    (True, True)
     >>> is_heading("The United States should work to shore up the USMCA.")
     False
     """
     stripped = line.strip()
-    if not stripped or _TERMINAL.search(stripped):
-        return False
     words = stripped.split()
-    if len(words) > 12:
+    if not stripped or len(words) > 12:
         return False
     letters = [c for c in stripped if c.isalpha()]
     if letters and sum(c.isupper() for c in letters) / len(letters) > 0.8:
-        return True
+        # Capitalised headings may be questions ("A CLEAN ENERGY FUTURE?").
+        return not _TERMINAL.search(stripped.rstrip("?"))
+    if _TERMINAL.search(stripped):
+        return False
     content = [w for w in words if w[0].isalpha() and w.lower() not in _SMALL_WORDS]
     return bool(content) and all(w[0].isupper() for w in content)
 
