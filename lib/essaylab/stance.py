@@ -1,0 +1,560 @@
+"""Target-aware, explainable stance detection: FAVOR / AGAINST / NONE per sentence and target.
+
+Sentiment is not stance. "López Obrador's policies have violated the USMCA" is
+negative in tone, against AMLO and *for* the USMCA. So instead of scoring a
+sentence's tone, each cue is tied to the targets it is about, by position in
+the clause:
+
+* **prescriptive**: a recommendation marker ("should", "must", "it is
+  imperative … to") followed by a support verb ("shore up", "strengthen")
+  favours the targets in the verb's object; followed by a harm verb
+  ("dropping", "end", "avoid") it opposes them. Each further harm word between
+  the verb and the target flips the sign ("avoid … a breakdown in cooperation"
+  favours cooperation).
+* **evaluative harm verbs** ("violated", "hamstrung", "undermined"): the agent
+  (a target named before the verb) is opposed; the object (named after it) is
+  presented as something damaged, a weaker favour.
+* **words of judgement** ("misguided", "a mistake", "vital") evaluate the
+  clause's topic: a target named before them in the same clause, or right
+  after them ("the specter of U.S. action").
+* **obstacles** ("in spite of López Obrador's policies") oppose the target after them.
+* **negation** within three words flips a cue; **reporting verbs** ("Trump
+  has pledged to …") stop cues after them from counting toward the reporter;
+  cues in a subordinate clause ("although", "if", "while") count half.
+
+The cue words are in ``data/stance_lexicon.toml`` and the targets in
+``data/targets.toml``; both can be edited. Every label carries the list of
+cues that produced it, so any result can be traced to words in the sentence.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .corpus import Corpus
+from .text import fold_accents, normalize_text
+
+__all__ = [
+    "LABELS",
+    "Target",
+    "Mention",
+    "StanceCall",
+    "load_targets",
+    "find_mentions",
+    "classify_sentence",
+    "stance_evidence",
+    "aggregate_stance",
+    "vader_label",
+    "macro_f1",
+    "evaluate",
+]
+
+LABELS = ("favor", "against", "none")
+THRESHOLD = 0.5  # |score| needed for favor/against
+
+
+# ---------------------------------------------------------------------------
+# Targets and mentions
+# ---------------------------------------------------------------------------
+
+
+def _prepare(text: str) -> str:
+    """Lowercase, accent-fold, straight quotes; one char per input char (offsets carry over)."""
+    folded = fold_accents(normalize_text(text)).lower()
+    return folded if len(folded) == len(text) else fold_accents(normalize_text(text)).lower()
+
+
+def _phrase_regex(phrase: str) -> str:
+    """A word-bounded regex for a plain phrase or a ``re:`` pattern (matched on folded lowercase text)."""
+    if phrase.startswith("re:"):
+        return phrase[3:]
+    body = re.escape(fold_accents(normalize_text(phrase)).lower())
+    if body.endswith(r"\*"):
+        body = body[:-2] + r"[\w-]*"
+    return rf"(?<![\w]){body}(?![\w])"
+
+
+@dataclass(frozen=True)
+class Target:
+    """A stance target from ``targets.toml``."""
+
+    id: str
+    name: str
+    about: str
+    pattern: re.Pattern = field(repr=False, compare=False)
+    opposite: re.Pattern | None = field(default=None, repr=False, compare=False)
+    pronouns: tuple[str, ...] = ()
+    office: tuple[str, str, str] | None = None  # (office name, start ISO date, end ISO date)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """Where a sentence refers to a target, and how (``name``, ``office``, ``pronoun`` or ``opposite``)."""
+
+    target: str
+    start: int
+    end: int
+    via: str
+
+
+@lru_cache(maxsize=8)
+def _load_toml(path: str | None, default: str) -> dict:
+    if path is None:
+        return tomllib.loads(resources.files("essaylab").joinpath("data", default).read_text(encoding="utf-8"))
+    return tomllib.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def load_targets(path: str | Path | None = None) -> tuple[list[Target], dict[str, re.Pattern]]:
+    """Read targets and office patterns (default: the package's ``data/targets.toml``).
+
+    >>> targets, offices = load_targets()
+    >>> [t.id for t in targets][:3], "mexican_president" in offices
+    (['amlo', 'trump', 'sheinbaum'], True)
+    """
+    data = _load_toml(str(path) if path else None, "targets.toml")
+    offices = {
+        name: re.compile("|".join(_phrase_regex(p) for p in spec["patterns"]))
+        for name, spec in sorted(data.get("offices", {}).items())
+    }
+    targets = []
+    seen = set()
+    for spec in data["targets"]:
+        if spec["id"] in seen:
+            raise ValueError(f"targets.toml: target id '{spec['id']}' appears twice")
+        seen.add(spec["id"])
+        office = spec.get("office")
+        targets.append(Target(
+            id=spec["id"], name=spec.get("name", spec["id"]), about=spec.get("about", ""),
+            pattern=re.compile("|".join(_phrase_regex(a) for a in spec["aliases"])),
+            opposite=(re.compile("|".join(_phrase_regex(a) for a in spec["opposites"]))
+                      if spec.get("opposites") else None),
+            pronouns=tuple(p.lower() for p in spec.get("pronouns", ())),
+            office=(office["name"], office["start"], office["end"]) if office else None,
+        ))
+    return targets, offices
+
+
+def _parse_date(value: str) -> date | None:
+    match = re.match(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", value or "")
+    if not match:
+        return None
+    year, month, day = (int(g) if g else 1 for g in match.groups())
+    return date(year, month, day)
+
+
+_PRONOUN_START = re.compile(r"^(?:(?:and|but|yet|moreover|instead|still|indeed|throughout [^,]+),?\s+)?(he|she|his|her)\b")
+
+
+def find_mentions(
+    sentence: str,
+    targets: Sequence[Target],
+    offices: dict[str, re.Pattern] | None = None,
+    essay_date: str = "",
+    previous: Iterable[str] = (),
+) -> list[Mention]:
+    """Mentions of targets in a sentence: by name or alias, by office, or by a sentence-initial pronoun.
+
+    * an office reference ("the Mexican president") resolves to the target that
+      held the office on the essay's date;
+    * a pronoun opening the sentence ("He has eroded …") resolves to the one
+      person target named in the previous sentence (``previous``: its target ids)
+      whose pronouns include it; with two candidates, or none, nothing is resolved.
+
+    >>> targets, offices = load_targets()
+    >>> [(m.target, m.via) for m in find_mentions("López Obrador's policies have violated the USMCA.", targets)]
+    [('amlo', 'name'), ('usmca', 'name')]
+    >>> [(m.target, m.via) for m in find_mentions("The Mexican president disagreed.", targets, offices, "2023-09")]
+    [('amlo', 'office')]
+    >>> [(m.target, m.via) for m in find_mentions("He ended it.", targets, offices, "2024-05", previous=["amlo", "usmca"])]
+    [('amlo', 'pronoun')]
+    """
+    text = _prepare(sentence)
+    mentions: list[Mention] = []
+    for target in targets:
+        for match in target.pattern.finditer(text):
+            mentions.append(Mention(target.id, match.start(), match.end(), "name"))
+        if target.opposite is not None:
+            for match in target.opposite.finditer(text):
+                mentions.append(Mention(target.id, match.start(), match.end(), "opposite"))
+    when = _parse_date(essay_date)
+    if offices and when:
+        for target in targets:
+            if not target.office:
+                continue
+            name, start, end = target.office
+            if name in offices and _parse_date(start) <= when <= _parse_date(end):
+                for match in offices[name].finditer(text):
+                    if not any(m.start <= match.start() < m.end or match.start() <= m.start < match.end()
+                               for m in mentions):
+                        mentions.append(Mention(target.id, match.start(), match.end(), "office"))
+    pronoun = _PRONOUN_START.match(text)
+    if pronoun:
+        previous = set(previous)
+        candidates = [t for t in targets if t.pronouns and t.id in previous and pronoun.group(1) in t.pronouns]
+        named_here = {m.target for m in mentions}
+        if len(candidates) == 1 and candidates[0].id not in named_here:
+            mentions.append(Mention(candidates[0].id, pronoun.start(1), pronoun.end(1), "pronoun"))
+    return sorted(mentions, key=lambda m: (m.start, m.target))
+
+
+# ---------------------------------------------------------------------------
+# Cues
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    patterns: dict[str, re.Pattern]
+
+
+@lru_cache(maxsize=4)
+def _lexicon(path: str | None = None) -> _Lexicon:
+    data = _load_toml(path, "stance_lexicon.toml")
+    patterns = {}
+    for kind, phrases in data.items():
+        ordered = sorted(phrases, key=len, reverse=True)  # longest phrase wins at a position
+        patterns[kind] = re.compile("|".join(_phrase_regex(p) for p in ordered))
+    return _Lexicon(patterns)
+
+
+_WORD = re.compile(r"[\w][\w.'-]*")
+_CLAUSE_BREAK = re.compile(
+    r"[;:\u2014\u2013]|\s--\s|,\s+(?:but|yet|while|whereas|although|though)\b"
+    r"|\b(?:as long as|because|unless|so that|in order to)\b"
+)
+_COPULA = re.compile(
+    r"\b(?:is|are|was|were|be|been|being|seems?|seemed|remains?|remained|proved|proves|appears?|looks?)"
+    r"(?:\s+(?:a|an|the|not|also|equally|very|so|too|particularly|deeply|highly|truly|largely|simply|all|both))*\s*$"
+)
+_FUNCTION_NEXT = re.compile(
+    r"^\s*(?:$|[,.;:!?)\u2014\u2013\"']|(?:of|to|for|on|in|with|by|as|than|and|or|but|that|which|at|from|about|"
+    r"against|toward|towards|because|if|when|while|since)\b)"
+)
+_PREPOSITION_NEXT = re.compile(r"^\s*(?:of|to|on|for|toward|towards|against|with|by|in|about|under)\b")
+_DEMONSTRATIVE = re.compile(r"^\s*(?:this|that|these|those|such|it)\b")
+
+
+@dataclass(frozen=True)
+class StanceCall:
+    """The label for one target in one sentence, its score and the cues behind it."""
+
+    target: str
+    label: str
+    score: float
+    cues: tuple[str, ...]
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for match in _CLAUSE_BREAK.finditer(text):
+        spans.append((start, match.start()))
+        start = match.start() + (1 if match.group().startswith(",") else len(match.group()))
+    spans.append((start, len(text)))
+    return [(a, b) for a, b in spans if b > a]
+
+
+def _words_between(text: str, start: int, end: int) -> int:
+    return len(_WORD.findall(text[start:end])) if end > start else 0
+
+
+def _direction(value: float) -> str:
+    return "favor" if value > 0 else "against"
+
+
+def classify_sentence(
+    sentence: str, mentions: Sequence[Mention], lexicon_path: str | None = None
+) -> dict[str, StanceCall]:
+    """Label every mentioned target in one sentence: FAVOR, AGAINST or NONE, with the cues used.
+
+    >>> targets, _ = load_targets()
+    >>> s = "López Obrador's policies have violated the USMCA."
+    >>> calls = classify_sentence(s, find_mentions(s, targets))
+    >>> calls["amlo"].label, calls["usmca"].label
+    ('against', 'favor')
+    >>> s = "Washington should work to shore up the USMCA."
+    >>> classify_sentence(s, find_mentions(s, targets))["usmca"].cues
+    ("prescriptive 'should' + support 'shore up' -> favor",)
+    """
+    lex = _lexicon(lexicon_path).patterns
+    text = _prepare(sentence)
+    found = {kind: [(m.start(), m.end(), m.group()) for m in pattern.finditer(text)] for kind, pattern in lex.items()}
+    scores: dict[str, float] = {m.target: 0.0 for m in mentions}
+    cues: dict[str, list[str]] = {m.target: [] for m in mentions}
+    mention_spans = [(m.start, m.end) for m in mentions]
+
+    def add(mention: Mention, value: float, reason: str) -> None:
+        if mention.via == "opposite":
+            value, reason = -value, f"{reason} (said of its opposite) -> {_direction(-value)}"
+        else:
+            reason = f"{reason} -> {_direction(value)}"
+        scores[mention.target] += value
+        cues[mention.target].append(reason)
+
+    def is_mention(start: int, end: int) -> bool:
+        return any(a < end and start < b for a, b in mention_spans)
+
+    def negated(start: int, clause_start: int) -> bool:
+        window_start = max(clause_start, start - 30)
+        return any(_words_between(text, window_start + m.end(), start) <= 3
+                   for m in lex["negators"].finditer(text[window_start:start]))
+
+    previous_clause: list[Mention] = []
+    for c_start, c_end in _clauses(text):
+        clause = text[c_start:c_end]
+        weight = 0.5 if lex["concessive"].match(clause.strip()) else 1.0
+        in_clause = [m for m in mentions if c_start <= m.start < c_end]
+
+        def cues_in(kind: str) -> list[tuple[int, int, str]]:
+            return [c for c in found.get(kind, []) if c_start <= c[0] < c_end and not is_mention(c[0], c[1])]
+
+        reporting = cues_in("reporting")
+
+        def reported_by(mention: Mention, position: int) -> bool:
+            # A cue after "<target> pledged/said/wants ..." is the target's content, not the author's view.
+            return any(mention.end <= r0 < position for r0, _, _ in reporting)
+
+        def subject(position: int) -> list[Mention]:
+            """The clause's topic for a cue at ``position``: its first target named before the cue."""
+            before = [m for m in in_clause if m.end <= position and not reported_by(m, position)]
+            if before:
+                return [before[0]]
+            if _DEMONSTRATIVE.match(clause):
+                return previous_clause[:1]
+            return []
+
+        def following(position: int, max_words: int, comma_stops: bool = True,
+                      preposition_stops: bool = False) -> list[Mention]:
+            out = []
+            for m in in_clause:
+                gap = text[position:m.start]
+                if m.start >= position and _words_between(text, position, m.start) <= max_words \
+                        and not (comma_stops and "," in gap) \
+                        and not (preposition_stops and re.search(r"\b(?:of|with|to|for|on|in|by|from|at)\b", gap)):
+                    out.append(m)
+            return out
+
+        used: set[int] = set()
+        if in_clause or _DEMONSTRATIVE.match(clause):
+            # 1. Prescriptive marker + support/harm verb -> targets in the object.
+            for p0, p1, marker in cues_in("prescriptive"):
+                verbs = sorted(
+                    [(v0, v1, w, +1) for v0, v1, w in cues_in("support") if v0 >= p1 and _words_between(text, p1, v0) <= 6]
+                    + [(v0, v1, w, -1) for v0, v1, w in cues_in("harm") if v0 >= p1 and _words_between(text, p1, v0) <= 6]
+                )
+                if not verbs:
+                    continue
+                v0, v1, verb, sign = verbs[0]
+                used.add(v0)
+                for m in in_clause:
+                    if m.start < v0 or _words_between(text, v1, m.start) > 15:
+                        continue
+                    flips = sum(1 for h0, _, _ in cues_in("harm") if v1 <= h0 < m.start)
+                    value = sign * (-1) ** flips * (-1 if negated(p0, c_start) else 1)
+                    kind = "support" if sign > 0 else "harm"
+                    add(m, value * weight,
+                        f"prescriptive '{marker}' + {kind} '{verb}'{' (flipped by harm word)' if flips % 2 else ''}")
+
+            # 2. Evaluative harm verbs: the agent is opposed, the object is presented as damaged.
+            for h0, h1, verb in cues_in("evaluative_harm"):
+                if h0 in used:
+                    continue
+                sign = -1 if negated(h0, c_start) else 1
+                agents = subject(h0)
+                for agent in agents:
+                    add(agent, -sign * weight, f"agent of harm verb '{verb}'")
+                for m in following(h1, 6):
+                    if m not in agents:
+                        add(m, 0.5 * sign * weight, f"object of harm verb '{verb}'")
+
+            # 3. Judgements. Verb phrases and adverbs evaluate the subject; words evaluate
+            #    the subject when predicative ("is misguided"), a target right after them
+            #    when they take a complement ("the specter of ...") or modify it ("robust cooperation"),
+            #    and a possessor ("Trump's tirades").
+            for kind, polarity in (("positive_predicates", 1.0), ("negative_predicates", -1.0)):
+                for e0, _, word in cues_in(kind):
+                    sign = polarity * (-1 if negated(e0, c_start) else 1)
+                    for m in subject(e0):
+                        add(m, sign * weight, f"judgement '{word}' of the subject")
+            for kind, polarity in (("positive", 1.0), ("negative", -1.0)):
+                for e0, e1, word in cues_in(kind):
+                    sign = polarity * (-1 if negated(e0, c_start) else 1)
+                    after = text[e1:c_end]
+                    possessor = [m for m in in_clause if m.end <= e0 and re.match(r"^'s?\s", text[m.end:m.end + 3])
+                                 and _words_between(text, m.end, e0) <= 2]
+                    if _COPULA.search(text[max(c_start, e0 - 40):e0]):
+                        targets_of, how = subject(e0), "predicative"
+                    elif _PREPOSITION_NEXT.match(after):
+                        targets_of, how = following(e1, 3, comma_stops=False), "with complement"
+                    elif not _FUNCTION_NEXT.match(after):
+                        targets_of, how = following(e1, 3, preposition_stops=True), "modifying"
+                    else:
+                        targets_of, how = subject(e0), "of the subject"
+                    if possessor and _FUNCTION_NEXT.match(after):
+                        targets_of, how = possessor[-1:] + targets_of, "of the possessor"
+                    for m in {x.target: x for x in targets_of}.values():
+                        add(m, sign * weight, f"judgement '{word}' {how}")
+
+            # 4. Obstacles: "in spite of <target>".
+            for _, o1, word in cues_in("obstacle"):
+                for m in following(o1, 3):
+                    add(m, -weight, f"obstacle '{word}'")
+        if in_clause:
+            previous_clause = in_clause
+
+    calls = {}
+    for target, value in scores.items():
+        label = "favor" if value >= THRESHOLD else "against" if value <= -THRESHOLD else "none"
+        calls[target] = StanceCall(target, label, float(np.clip(value / 2, -1, 1)), tuple(cues[target]))
+    return calls
+
+
+# ---------------------------------------------------------------------------
+# Corpus level
+# ---------------------------------------------------------------------------
+
+
+def stance_evidence(corpus: Corpus, targets_path: str | Path | None = None) -> pd.DataFrame:
+    """One row per (sentence, mentioned target) across the corpus, with label, score and cues.
+
+    Columns: ``essay, author, paragraph, sentence_index, sentence, target, via,
+    label, score, cues`` (``cues`` joined with ``; ``).
+    """
+    targets, offices = load_targets(targets_path)
+    rows = []
+    for essay in corpus:
+        previous: list[str] = []
+        last_paragraph = -1
+        for paragraph, index, sentence in essay.sentence_records:
+            if paragraph != last_paragraph:
+                previous, last_paragraph = [], paragraph
+            mentions = find_mentions(sentence, targets, offices, essay.date, previous)
+            calls = classify_sentence(sentence, mentions)
+            via = {}
+            for m in mentions:
+                via.setdefault(m.target, m.via)
+            for target_id in sorted(calls):
+                call = calls[target_id]
+                rows.append({
+                    "essay": essay.id, "author": essay.author, "paragraph": paragraph, "sentence_index": index,
+                    "sentence": sentence, "target": target_id, "via": via[target_id], "label": call.label,
+                    "score": call.score, "cues": "; ".join(call.cues),
+                })
+            previous = [m.target for m in mentions]
+    return pd.DataFrame(rows, columns=["essay", "author", "paragraph", "sentence_index", "sentence", "target",
+                                       "via", "label", "score", "cues"])
+
+
+def aggregate_stance(
+    evidence: pd.DataFrame,
+    targets: Sequence[str],
+    authors: Sequence[str],
+    min_sentences: int = 3,
+    min_stance: float = 0.15,
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Author x target stance with a bootstrap confidence.
+
+    ``score`` = (favor - against) / sentences mentioning the target, in [-1, 1].
+    ``label``: ``insufficient`` with fewer than ``min_sentences`` sentences,
+    else ``favor`` / ``against`` when the score is at least ``min_stance`` away
+    from zero, else ``neutral``. Resampling the cell's sentences ``n_boot``
+    times gives a 90% interval (``ci_low``, ``ci_high``) and ``agreement``, the
+    share of resamples that give the same label.
+    """
+    rng = np.random.default_rng(seed)
+    rows = []
+    values = {"favor": 1.0, "against": -1.0, "none": 0.0}
+
+    def label_for(score: float) -> str:
+        return "favor" if score >= min_stance else "against" if score <= -min_stance else "neutral"
+
+    for author in authors:
+        for target in targets:
+            cell = evidence[(evidence["author"] == author) & (evidence["target"] == target)]
+            n = len(cell)
+            x = cell["label"].map(values).to_numpy(dtype=float)
+            favor, against = int((x > 0).sum()), int((x < 0).sum())
+            if n == 0:
+                rows.append({"author": author, "target": target, "score": np.nan, "label": "insufficient",
+                             "n_sentences": 0, "n_favor": 0, "n_against": 0, "ci_low": np.nan,
+                             "ci_high": np.nan, "agreement": np.nan})
+                continue
+            score = float(x.mean())
+            boot = x[rng.integers(0, n, size=(n_boot, n))].mean(axis=1)
+            label = label_for(score) if n >= min_sentences else "insufficient"
+            agreement = float(np.mean([label_for(b) == label for b in boot])) if label != "insufficient" else np.nan
+            rows.append({
+                "author": author, "target": target, "score": score, "label": label, "n_sentences": n,
+                "n_favor": favor, "n_against": against, "ci_low": float(np.quantile(boot, 0.05)),
+                "ci_high": float(np.quantile(boot, 0.95)), "agreement": agreement,
+            })
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------
+# Baseline and evaluation
+# ---------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _vader():
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    return SentimentIntensityAnalyzer()
+
+
+def vader_label(sentence: str, threshold: float = 0.05) -> str:
+    """The tone-only baseline: VADER's compound score of the whole sentence, whatever the target.
+
+    >>> vader_label("López Obrador's policies have violated the USMCA.")
+    'against'
+    """
+    compound = _vader().polarity_scores(sentence)["compound"]
+    return "favor" if compound >= threshold else "against" if compound <= -threshold else "none"
+
+
+def macro_f1(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str] = ("favor", "against")) -> float:
+    """Mean F1 over ``labels`` (SemEval-2016 Task 6 averages FAVOR and AGAINST; NONE is not scored).
+
+    Labels that occur neither in ``gold`` nor in ``predicted`` are left out of
+    the mean; if none occur, the result is NaN.
+
+    >>> macro_f1(["favor", "against", "none"], ["favor", "none", "none"])
+    0.5
+    """
+    scores = []
+    for label in labels:
+        tp = sum(g == label and p == label for g, p in zip(gold, predicted))
+        fp = sum(g != label and p == label for g, p in zip(gold, predicted))
+        fn = sum(g == label and p != label for g, p in zip(gold, predicted))
+        if tp + fp + fn == 0:
+            continue
+        scores.append(2 * tp / (2 * tp + fp + fn))
+    return float(np.mean(scores)) if scores else float("nan")
+
+
+def evaluate(joined: pd.DataFrame, systems: Sequence[str]) -> pd.DataFrame:
+    """Macro-F1 (favor, against) per target and overall for each system column against ``gold``.
+
+    ``joined`` has columns ``target``, ``gold`` and one label column per system.
+    Returns ``target, n, n_favor, n_against`` plus one column per system.
+    """
+    rows = []
+    for target, group in [("ALL", joined)] + sorted(joined.groupby("target")):
+        row = {"target": target, "n": len(group), "n_favor": int((group["gold"] == "favor").sum()),
+               "n_against": int((group["gold"] == "against").sum())}
+        for system in systems:
+            row[system] = macro_f1(list(group["gold"]), list(group[system]))
+        rows.append(row)
+    return pd.DataFrame(rows)
