@@ -57,6 +57,8 @@ __all__ = [
     "vader_label",
     "macro_f1",
     "evaluate",
+    "read_labels",
+    "join_labels",
 ]
 
 LABELS = ("favor", "against", "none")
@@ -301,7 +303,8 @@ def classify_sentence(
         cues[mention.target].append(reason)
 
     def is_mention(start: int, end: int) -> bool:
-        return any(a < end and start < b for a, b in mention_spans)
+        """A cue word that is part of a target's name ("support" in a name) is no cue."""
+        return any(a <= start and end <= b for a, b in mention_spans)
 
     def negated(start: int, clause_start: int) -> bool:
         window_start = max(clause_start, start - 30)
@@ -359,7 +362,7 @@ def classify_sentence(
                     if m.start < v0 or _words_between(text, v1, m.start) > 15:
                         continue
                     flips = sum(1 for h0, _, _ in cues_in("harm") if v1 <= h0 < m.start)
-                    value = sign * (-1) ** flips * (-1 if negated(p0, c_start) else 1)
+                    value = sign * (-1) ** flips * (-1 if negated(p0, c_start) or negated(v0, c_start) else 1)
                     kind = "support" if sign > 0 else "harm"
                     add(m, value * weight,
                         f"prescriptive '{marker}' + {kind} '{verb}'{' (flipped by harm word)' if flips % 2 else ''}")
@@ -558,3 +561,41 @@ def evaluate(joined: pd.DataFrame, systems: Sequence[str]) -> pd.DataFrame:
             row[system] = macro_f1(list(group["gold"]), list(group[system]))
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _sentence_key(text: str) -> str:
+    return re.sub(r"\s+", " ", normalize_text(text)).strip()
+
+
+def read_labels(path: str | Path) -> pd.DataFrame:
+    """Read a hand-label file (``essay, text, target, label``, extra columns kept); labels lowercased.
+
+    Sentences are matched by their text, so the labels survive changes in sentence numbering.
+    """
+    labels = pd.read_csv(path)
+    missing = [c for c in ("essay", "text", "target", "label") if c not in labels.columns]
+    if missing:
+        raise ValueError(f"{Path(path).name}: missing column(s) {', '.join(missing)}")
+    labels["label"] = labels["label"].str.strip().str.lower()
+    return labels
+
+
+def join_labels(evidence: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
+    """Put the method's label and the tone baseline next to each hand label.
+
+    Returns one row per hand-labelled (sentence, target) of the essays present in
+    ``evidence``: ``essay, sentence, target, gold, method, vader, detected, via, cues``.
+    A target the method did not find in the sentence counts as ``none`` for it
+    (``detected`` False), exactly as in the corpus results.
+    """
+    ev = evidence.assign(key=evidence["sentence"].map(_sentence_key))
+    lab = labels[labels["essay"].isin(set(evidence["essay"]))].assign(key=lambda d: d["text"].map(_sentence_key))
+    joined = lab.merge(ev[["essay", "key", "target", "label", "via", "cues"]], on=["essay", "key", "target"],
+                       how="left", suffixes=("_gold", ""))
+    out = pd.DataFrame({
+        "essay": joined["essay"], "sentence": joined["text"], "target": joined["target"],
+        "gold": joined["label_gold"], "method": joined["label"].fillna("none"),
+        "vader": joined["text"].map(vader_label), "detected": joined["label"].notna(),
+        "via": joined["via"].fillna(""), "cues": joined["cues"].fillna(""),
+    })
+    return out.reset_index(drop=True)

@@ -1,0 +1,140 @@
+"""Stance: mentions, sentence labels (table-driven), aggregation, evaluation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import SEEDS, write_corpus
+from essaylab import load_corpus
+from essaylab.stance import (aggregate_stance, classify_sentence, evaluate, find_mentions, join_labels,
+                             load_targets, macro_f1, read_labels, stance_evidence, vader_label)
+
+TARGETS, OFFICES = load_targets()
+
+
+def label(sentence: str, target: str, date: str = "2024-05") -> str:
+    calls = classify_sentence(sentence, find_mentions(sentence, TARGETS, OFFICES, date))
+    return calls[target].label if target in calls else "not mentioned"
+
+
+# Sentences like the essays' (and their mirror images): stance is not tone.
+@pytest.mark.parametrize("sentence, target, expected", [
+    ("López Obrador's policies have violated the USMCA.", "amlo", "against"),
+    ("López Obrador's policies have violated the USMCA.", "usmca", "favor"),
+    ("Deploying troops to Mexico or launching precision-guided munitions: This is a counterproductive set of "
+     "solutions to all the right questions.", "military_action", "against"),
+    ("The United States should work to shore up the USMCA.", "usmca", "favor"),
+    ("The United States should abandon the USMCA.", "usmca", "against"),
+    ("Washington must not abandon the USMCA.", "usmca", "favor"),
+    ("Yet the prevailing consensus on the use of force seems equally misguided.", "military_action", "against"),
+    ("The use of force against the cartels is vital.", "military_action", "favor"),
+    ("It is imperative to get U.S.-Mexico security cooperation back on track.", "security_cooperation", "favor"),
+    ("AMLO has hamstrung DEA operations in Mexico.", "amlo", "against"),
+    ("AMLO has hamstrung DEA operations in Mexico.", "security_cooperation", "favor"),
+    ("Candidates should avoid sowing the seeds of a complete breakdown in security cooperation.",
+     "security_cooperation", "favor"),
+    ("Improving supply chains will require dropping some of the energy nationalism of the past.",
+     "energy_nationalism", "against"),
+    # Thwarting private investment in energy (the opposite of energy nationalism) is energy nationalism.
+    ("AMLO has thwarted private investment in the energy sector.", "energy_nationalism", "against"),
+    ("This is in spite of López Obrador's policies, not because of them.", "amlo", "against"),
+    ("Trump has pledged to begin large-scale deportations.", "trump", "none"),
+    ("Trump has pledged to begin large-scale deportations.", "deportation", "none"),
+    ("Sheinbaum met Trump in November.", "sheinbaum", "none"),
+    ("China is investing in Mexico.", "china", "none"),
+    ("The Mexican president has systematically deconstructed bilateral security cooperation.", "amlo", "against"),
+    ("The Mexican president has systematically deconstructed bilateral security cooperation.",
+     "security_cooperation", "favor"),
+    ("Trump's rhetorical tirades against Mexico did not help.", "trump", "against"),
+    ("The circumstances have only worsened under AMLO.", "amlo", "against"),
+])
+def test_sentence_labels(sentence, target, expected):
+    assert label(sentence, target) == expected
+
+
+@pytest.mark.parametrize("sentence, date, expected", [
+    ("The Mexican president disagreed.", "2023-09", ["amlo"]),          # AMLO in office
+    ("The Mexican president disagreed.", "2025-03", ["sheinbaum"]),     # Sheinbaum in office
+    ("The next Mexican president will decide.", "2024-05", []),         # not the office holder
+    ("Mexico's next president will decide.", "2024-05", []),
+    ("Andres Manuel Lopez Obrador spoke.", "", ["amlo", "amlo"]),        # without accents; two aliases
+    ("The USMCA and the U.S.-Mexico-Canada Agreement.", "", ["usmca", "usmca"]),
+    ("Nearshoring and near-shore plants.", "", ["nearshoring", "nearshoring"]),
+    ("Mexico's own armed forces took the lead.", "", []),                # not U.S. military action
+])
+def test_mentions(sentence, date, expected):
+    assert [m.target for m in find_mentions(sentence, TARGETS, OFFICES, date)] == expected
+
+
+def test_pronoun_resolves_only_to_a_single_candidate():
+    assert [m.via for m in find_mentions("He ended it.", TARGETS, OFFICES, previous=["amlo"])] == ["pronoun"]
+    assert find_mentions("He ended it.", TARGETS, OFFICES, previous=["amlo", "trump"]) == []
+    assert find_mentions("She ended it.", TARGETS, OFFICES, previous=["amlo"]) == []
+
+
+def test_vader_baseline_reads_tone_only():
+    sentence = "López Obrador's policies have violated the USMCA."
+    assert vader_label(sentence) == "against"  # the same label for both targets: the baseline's flaw
+    assert label(sentence, "usmca") == "favor"
+
+
+@pytest.mark.parametrize("gold, predicted, expected", [
+    (["favor", "against"], ["favor", "against"], 1.0),
+    (["favor", "against", "none"], ["favor", "none", "none"], 0.5),     # F1 favor 1, against 0
+    (["favor", "favor", "none"], ["favor", "none", "favor"], 0.5),      # favor: tp1 fp1 fn1 -> 0.5
+    (["none", "none"], ["none", "none"], float("nan")),
+])
+def test_macro_f1(gold, predicted, expected):
+    result = macro_f1(gold, predicted)
+    assert (np.isnan(result) and np.isnan(expected)) or result == pytest.approx(expected)
+
+
+def test_aggregate_marks_thin_cells_insufficient_and_is_deterministic():
+    evidence = pd.DataFrame({
+        "author": ["A"] * 4 + ["B"],
+        "target": ["t"] * 4 + ["t"],
+        "label": ["against", "against", "none", "favor", "favor"],
+    })
+    first = aggregate_stance(evidence, ["t"], ["A", "B"], min_sentences=3, n_boot=200, seed=1)
+    second = aggregate_stance(evidence, ["t"], ["A", "B"], min_sentences=3, n_boot=200, seed=1)
+    pd.testing.assert_frame_equal(first, second)
+    a, b = first.set_index("author").loc["A"], first.set_index("author").loc["B"]
+    assert a["score"] == pytest.approx(-0.25) and a["label"] == "against" and a["n_sentences"] == 4
+    assert a["ci_low"] <= a["score"] <= a["ci_high"]
+    assert b["label"] == "insufficient" and b["n_sentences"] == 1
+
+
+def test_seed_essays_clear_cases():
+    """The clearest positions in the seeds (see validation/stance) come out as a reader sees them."""
+    corpus = load_corpus(SEEDS)
+    evidence = stance_evidence(corpus)
+    cells = aggregate_stance(evidence, [t.id for t in TARGETS], corpus.authors, n_boot=200)
+    got = cells.set_index(["author", "target"])["label"]
+    assert got["Ryan C. Berg", "amlo"] == "against"
+    assert got["Shannon K. O'Neil", "amlo"] == "against"
+    assert got["Ryan C. Berg", "military_action"] == "against"
+    assert got["Ryan C. Berg", "security_cooperation"] == "favor"
+    assert got["Shannon K. O'Neil", "usmca"] == "favor"
+    assert got["Ryan C. Berg", "usmca"] == "favor"
+
+
+def test_method_beats_tone_baseline_on_hand_labels():
+    corpus = load_corpus(SEEDS)
+    gold = read_labels(SEEDS.parent / "validation" / "stance" / "gold.csv")
+    joined = join_labels(stance_evidence(corpus), gold)
+    assert len(joined) == len(gold)
+    overall = evaluate(joined, ["method", "vader"]).set_index("target").loc["ALL"]
+    assert overall["method"] > overall["vader"] + 0.1
+
+
+def test_new_essay_with_opposite_views(tmp_path):
+    text = ("The United States should strike the cartels inside Mexico. The use of force is necessary.\n\n"
+            "López Obrador's hugs-not-bullets approach was wise. Washington should abandon the USMCA.")
+    folder = write_corpus(tmp_path / "e", {"x.txt": text}, rows=[{"file": "x.txt", "author": "Contrarian",
+                                                                   "date": "2024-05"}])
+    evidence = stance_evidence(load_corpus(folder))
+    by_target = evidence.groupby("target")["label"].agg(set)
+    assert by_target["usmca"] == {"against"}
+    assert "favor" in by_target["military_action"]
