@@ -59,10 +59,16 @@ __all__ = [
     "evaluate",
     "read_labels",
     "join_labels",
+    "FEATURES",
 ]
 
 LABELS = ("favor", "against", "none")
 THRESHOLD = 0.5  # |score| needed for favor/against
+MIN_VALENCE = 1.5  # VADER words weaker than this are not used as judgements
+TONE_FALLBACK: float | None = 0.3  # |VADER compound| of a target's clause that labels it when no cue applies
+# Per (sentence, target) features: the rule cues summed by kind, and tone (for the learned combination).
+FEATURES = ("prescriptive", "harm_agent", "harm_object", "judgement", "judgement_general", "obstacle",
+            "tone_clause", "tone_sentence", "reported")
 
 
 # ---------------------------------------------------------------------------
@@ -96,7 +102,7 @@ class Target:
     pattern: re.Pattern = field(repr=False, compare=False)
     opposite: re.Pattern | None = field(default=None, repr=False, compare=False)
     pronouns: tuple[str, ...] = ()
-    office: tuple[str, str, str] | None = None  # (office name, start ISO date, end ISO date)
+    offices: tuple[tuple[str, str, str], ...] = ()  # (office name, start ISO date, end ISO date) per term
 
 
 @dataclass(frozen=True)
@@ -134,14 +140,15 @@ def load_targets(path: str | Path | None = None) -> tuple[list[Target], dict[str
         if spec["id"] in seen:
             raise ValueError(f"targets.toml: target id '{spec['id']}' appears twice")
         seen.add(spec["id"])
-        office = spec.get("office")
+        office = spec.get("office", [])
+        terms = [office] if isinstance(office, dict) else list(office)
         targets.append(Target(
             id=spec["id"], name=spec.get("name", spec["id"]), about=spec.get("about", ""),
             pattern=re.compile("|".join(_phrase_regex(a) for a in spec["aliases"])),
             opposite=(re.compile("|".join(_phrase_regex(a) for a in spec["opposites"]))
                       if spec.get("opposites") else None),
             pronouns=tuple(p.lower() for p in spec.get("pronouns", ())),
-            office=(office["name"], office["start"], office["end"]) if office else None,
+            offices=tuple((t["name"], t["start"], t["end"]) for t in terms),
         ))
     return targets, offices
 
@@ -154,7 +161,7 @@ def _parse_date(value: str) -> date | None:
     return date(year, month, day)
 
 
-_PRONOUN_START = re.compile(r"^(?:(?:and|but|yet|moreover|instead|still|indeed|throughout [^,]+),?\s+)?(he|she|his|her)\b")
+_PRONOUN = re.compile(r"\b(he|she|his|her|him)\b")
 
 
 def find_mentions(
@@ -168,9 +175,10 @@ def find_mentions(
 
     * an office reference ("the Mexican president") resolves to the target that
       held the office on the essay's date;
-    * a pronoun opening the sentence ("He has eroded …") resolves to the one
-      person target named in the previous sentence (``previous``: its target ids)
-      whose pronouns include it; with two candidates, or none, nothing is resolved.
+    * in a sentence that names no person target, the first personal pronoun
+      ("He has eroded …", "… under his watch") resolves to the one person target
+      of the previous sentence (``previous``: its target ids) whose pronouns
+      include it; with two candidates, or none, nothing is resolved.
 
     >>> targets, offices = load_targets()
     >>> [(m.target, m.via) for m in find_mentions("López Obrador's policies have violated the USMCA.", targets)]
@@ -191,21 +199,21 @@ def find_mentions(
     when = _parse_date(essay_date)
     if offices and when:
         for target in targets:
-            if not target.office:
-                continue
-            name, start, end = target.office
-            if name in offices and _parse_date(start) <= when <= _parse_date(end):
+            for name, start, end in target.offices:
+                if not (name in offices and _parse_date(start) <= when <= _parse_date(end)):
+                    continue
                 for match in offices[name].finditer(text):
                     if not any(m.start <= match.start() < m.end or match.start() <= m.start < match.end()
                                for m in mentions):
                         mentions.append(Mention(target.id, match.start(), match.end(), "office"))
-    pronoun = _PRONOUN_START.match(text)
-    if pronoun:
+    people = {t.id for t in targets if t.pronouns}
+    if not people & {m.target for m in mentions}:
         previous = set(previous)
-        candidates = [t for t in targets if t.pronouns and t.id in previous and pronoun.group(1) in t.pronouns]
-        named_here = {m.target for m in mentions}
-        if len(candidates) == 1 and candidates[0].id not in named_here:
-            mentions.append(Mention(candidates[0].id, pronoun.start(1), pronoun.end(1), "pronoun"))
+        for pronoun in _PRONOUN.finditer(text):
+            candidates = [t for t in targets if t.id in previous and pronoun.group(1) in t.pronouns]
+            if len(candidates) == 1:
+                mentions.append(Mention(candidates[0].id, pronoun.start(1), pronoun.end(1), "pronoun"))
+                break
     return sorted(mentions, key=lambda m: (m.start, m.target))
 
 
@@ -254,6 +262,8 @@ class StanceCall:
     label: str
     score: float
     cues: tuple[str, ...]
+    features: dict[str, float] = field(default_factory=dict, compare=False)
+    basis: str = ""  # "cue" (a structural cue decided), "tone" (the tone fallback decided) or "" (none)
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:
@@ -271,6 +281,30 @@ def _words_between(text: str, start: int, end: int) -> int:
 
 def _direction(value: float) -> str:
     return "favor" if value > 0 else "against"
+
+
+def _lexicon_words(text, c_start, c_end, found, is_mention, lex) -> list[tuple[int, int, str, float]]:
+    """Valenced words from VADER's lexicon in a clause, as extra words of judgement.
+
+    Words already covered by the project lexicon, words naming the subject
+    matter rather than judging it (``topical`` in the lexicon file: "violence",
+    "crisis", "cartel" …) and words weaker than ``MIN_VALENCE`` are skipped.
+    The weight is the VADER valence / 4, capped at 1 (valence 2.0 -> 0.5).
+    """
+    covered = [(a, b) for kind in ("positive", "negative", "positive_predicates", "negative_predicates",
+                                   "support", "harm", "prescriptive", "obstacle") for a, b, _ in found.get(kind, [])]
+    lexicon = _vader().lexicon
+    topical = lex["topical"]
+    out = []
+    for match in re.finditer(r"[a-z][a-z'-]*[a-z]", text[c_start:c_end]):
+        a, b, word = c_start + match.start(), c_start + match.end(), match.group()
+        valence = lexicon.get(word)
+        if valence is None or abs(valence) < MIN_VALENCE or topical.fullmatch(word) or is_mention(a, b):
+            continue
+        if any(x <= a < y for x, y in covered):
+            continue
+        out.append((a, b, word, float(np.sign(valence) * min(1.0, abs(valence) / 4))))
+    return out
 
 
 def classify_sentence(
@@ -292,15 +326,21 @@ def classify_sentence(
     found = {kind: [(m.start(), m.end(), m.group()) for m in pattern.finditer(text)] for kind, pattern in lex.items()}
     scores: dict[str, float] = {m.target: 0.0 for m in mentions}
     cues: dict[str, list[str]] = {m.target: [] for m in mentions}
-    mention_spans = [(m.start, m.end) for m in mentions]
+    kinds: dict[str, dict[str, float]] = {m.target: {} for m in mentions}
+    reported_targets: set[str] = set()
+    mention_spans = [(m.start, m.end) for m in mentions if m.end > m.start]
 
-    def add(mention: Mention, value: float, reason: str) -> None:
+    def add(mention: Mention, value: float, reason: str, kind: str) -> None:
         if mention.via == "opposite":
             value, reason = -value, f"{reason} (said of its opposite) -> {_direction(-value)}"
         else:
             reason = f"{reason} -> {_direction(value)}"
-        scores[mention.target] += value
+        if kind != "judgement_general":  # general-lexicon words inform the learned model only
+            scores[mention.target] += value
+        else:
+            reason = f"(model feature) {reason}"
         cues[mention.target].append(reason)
+        kinds[mention.target][kind] = kinds[mention.target].get(kind, 0.0) + value
 
     def is_mention(start: int, end: int) -> bool:
         """A cue word that is part of a target's name ("support" in a name) is no cue."""
@@ -315,7 +355,10 @@ def classify_sentence(
     for c_start, c_end in _clauses(text):
         clause = text[c_start:c_end]
         weight = 0.5 if lex["concessive"].match(clause.strip()) else 1.0
-        in_clause = [m for m in mentions if c_start <= m.start < c_end]
+        in_clause = [m for m in mentions if c_start <= m.start < c_end and m.via != "implicit"]
+        # A target the sentence is known to be about without naming it (given by the caller,
+        # e.g. from hand labels) is treated as the topic of every clause.
+        in_clause = [Mention(m.target, c_start, c_start, "implicit") for m in mentions if m.via == "implicit"] + in_clause
 
         def cues_in(kind: str) -> list[tuple[int, int, str]]:
             return [c for c in found.get(kind, []) if c_start <= c[0] < c_end and not is_mention(c[0], c[1])]
@@ -325,6 +368,16 @@ def classify_sentence(
         def reported_by(mention: Mention, position: int) -> bool:
             # A cue after "<target> pledged/said/wants ..." is the target's content, not the author's view.
             return any(mention.end <= r0 < position for r0, _, _ in reporting)
+
+        def in_reported_speech(mention: Mention) -> bool:
+            # "Critics warn that <target> would ...": someone else's view, unless the author's own ("I argue").
+            return any(r1 <= mention.start and not re.search(r"\b(?:i|we)\s+(?:\w+\s+)?$", text[max(c_start, r0 - 12):r0])
+                       for r0, r1, _ in reporting)
+
+        for m in in_clause:
+            if any(m.end <= r0 for r0, _, _ in reporting) or in_reported_speech(m):
+                reported_targets.add(m.target)
+        in_clause = [m for m in in_clause if not in_reported_speech(m)]
 
         def subject(position: int) -> list[Mention]:
             """The clause's topic for a cue at ``position``: its first target named before the cue."""
@@ -351,21 +404,29 @@ def classify_sentence(
             # 1. Prescriptive marker + support/harm verb -> targets in the object.
             for p0, p1, marker in cues_in("prescriptive"):
                 verbs = sorted(
-                    [(v0, v1, w, +1) for v0, v1, w in cues_in("support") if v0 >= p1 and _words_between(text, p1, v0) <= 6]
-                    + [(v0, v1, w, -1) for v0, v1, w in cues_in("harm") if v0 >= p1 and _words_between(text, p1, v0) <= 6]
+                    [(v0, v1, w, +1) for v0, v1, w in cues_in("support") if v0 >= p1]
+                    + [(v0, v1, w, -1) for v0, v1, w in cues_in("harm") if v0 >= p1]
                 )
-                if not verbs:
+                if not verbs or _words_between(text, p1, verbs[0][0]) > 8:
                     continue
-                v0, v1, verb, sign = verbs[0]
-                used.add(v0)
                 for m in in_clause:
-                    if m.start < v0 or _words_between(text, v1, m.start) > 15:
+                    # The verb governing a target: the closest support verb before it ("revive it, expand …
+                    # and rebuild … the DEA"), else the first verb; harm words between it and the target
+                    # flip the sign ("avoid … a breakdown in cooperation", "open the grid … and stop treating Pemex").
+                    before = [v for v in verbs if v[0] <= m.start]
+                    if not before:
+                        continue
+                    supports = [v for v in before if v[3] > 0]
+                    v0, v1, verb, sign = supports[-1] if supports else before[0]
+                    used.add(v0)
+                    if _words_between(text, v1, m.start) > 15:
                         continue
                     flips = sum(1 for h0, _, _ in cues_in("harm") if v1 <= h0 < m.start)
                     value = sign * (-1) ** flips * (-1 if negated(p0, c_start) or negated(v0, c_start) else 1)
                     kind = "support" if sign > 0 else "harm"
                     add(m, value * weight,
-                        f"prescriptive '{marker}' + {kind} '{verb}'{' (flipped by harm word)' if flips % 2 else ''}")
+                        f"prescriptive '{marker}' + {kind} '{verb}'{' (flipped by harm word)' if flips % 2 else ''}",
+                        "prescriptive")
 
             # 2. Evaluative harm verbs: the agent is opposed, the object is presented as damaged.
             for h0, h1, verb in cues_in("evaluative_harm"):
@@ -374,10 +435,10 @@ def classify_sentence(
                 sign = -1 if negated(h0, c_start) else 1
                 agents = subject(h0)
                 for agent in agents:
-                    add(agent, -sign * weight, f"agent of harm verb '{verb}'")
+                    add(agent, -sign * weight, f"agent of harm verb '{verb}'", "harm_agent")
                 for m in following(h1, 6):
                     if m not in agents:
-                        add(m, 0.5 * sign * weight, f"object of harm verb '{verb}'")
+                        add(m, 0.5 * sign * weight, f"object of harm verb '{verb}'", "harm_object")
 
             # 3. Judgements. Verb phrases and adverbs evaluate the subject; words evaluate
             #    the subject when predicative ("is misguided"), a target right after them
@@ -387,15 +448,21 @@ def classify_sentence(
                 for e0, _, word in cues_in(kind):
                     sign = polarity * (-1 if negated(e0, c_start) else 1)
                     for m in subject(e0):
-                        add(m, sign * weight, f"judgement '{word}' of the subject")
-            for kind, polarity in (("positive", 1.0), ("negative", -1.0)):
-                for e0, e1, word in cues_in(kind):
+                        add(m, sign * weight, f"judgement '{word}' of the subject", "judgement")
+            judgements = [(e0, e1, w, 1.0, "project") for e0, e1, w in cues_in("positive")] \
+                + [(e0, e1, w, -1.0, "project") for e0, e1, w in cues_in("negative")] \
+                + [(*x, "vader") for x in _lexicon_words(text, c_start, c_end, found, is_mention, lex)]
+            for e0, e1, word, polarity, source in judgements:
                     sign = polarity * (-1 if negated(e0, c_start) else 1)
                     after = text[e1:c_end]
                     possessor = [m for m in in_clause if m.end <= e0 and re.match(r"^'s?\s", text[m.end:m.end + 3])
                                  and _words_between(text, m.end, e0) <= 2]
                     if _COPULA.search(text[max(c_start, e0 - 40):e0]):
                         targets_of, how = subject(e0), "predicative"
+                        # "Abandoning the USMCA would be a disaster": the subject is harm done to the target.
+                        if targets_of and any(h1 <= targets_of[0].start and _words_between(text, h1, targets_of[0].start) <= 2
+                                              for _, h1, _ in cues_in("harm")):
+                            sign, how = -sign, "predicative, of harm done to it"
                     elif _PREPOSITION_NEXT.match(after):
                         targets_of, how = following(e1, 3, comma_stops=False), "with complement"
                     elif not _FUNCTION_NEXT.match(after):
@@ -405,19 +472,41 @@ def classify_sentence(
                     if possessor and _FUNCTION_NEXT.match(after):
                         targets_of, how = possessor[-1:] + targets_of, "of the possessor"
                     for m in {x.target: x for x in targets_of}.values():
-                        add(m, sign * weight, f"judgement '{word}' {how}")
+                        add(m, sign * weight, f"{'judgement' if source == 'project' else 'general word'} '{word}' {how}",
+                            "judgement" if source == "project" else "judgement_general")
 
             # 4. Obstacles: "in spite of <target>".
             for _, o1, word in cues_in("obstacle"):
                 for m in following(o1, 3):
-                    add(m, -weight, f"obstacle '{word}'")
+                    add(m, -weight, f"obstacle '{word}'", "obstacle")
         if in_clause:
             previous_clause = in_clause
+
+    clauses = _clauses(text)
+    sentence_tone = _vader().polarity_scores(sentence)["compound"]
+    for target in scores:
+        spans = sorted({(a, b) for a, b in clauses for m in mentions
+                        if m.target == target and (m.via == "implicit" or a <= m.start < b)})
+        clause_tone = _vader().polarity_scores(" ".join(sentence[a:b] for a, b in spans))["compound"] if spans else 0.0
+        kinds[target].update({"tone_clause": clause_tone, "tone_sentence": sentence_tone,
+                              "reported": float(target in reported_targets)})
+
+    if TONE_FALLBACK is not None:
+        # No cue at all for a target: the tone of the clauses that mention it decides, if it is strong
+        # and the target is not merely reporting (a reporter's clause tone is not the author's view).
+        for target, value in scores.items():
+            tone = kinds[target]["tone_clause"]
+            if not any(not c.startswith("(model") for c in cues[target]) and not kinds[target]["reported"] \
+                    and abs(tone) >= TONE_FALLBACK:
+                scores[target] = THRESHOLD * float(np.sign(tone))
+                cues[target].append(f"no cue; tone of its clause {tone:+.2f} -> {_direction(tone)}")
 
     calls = {}
     for target, value in scores.items():
         label = "favor" if value >= THRESHOLD else "against" if value <= -THRESHOLD else "none"
-        calls[target] = StanceCall(target, label, float(np.clip(value / 2, -1, 1)), tuple(cues[target]))
+        basis = "" if label == "none" else "tone" if cues[target] and cues[target][-1].startswith("no cue;") else "cue"
+        calls[target] = StanceCall(target, label, float(np.clip(value / 2, -1, 1)), tuple(cues[target]),
+                                   {k: kinds[target].get(k, 0.0) for k in FEATURES}, basis)
     return calls
 
 
@@ -450,11 +539,11 @@ def stance_evidence(corpus: Corpus, targets_path: str | Path | None = None) -> p
                 rows.append({
                     "essay": essay.id, "author": essay.author, "paragraph": paragraph, "sentence_index": index,
                     "sentence": sentence, "target": target_id, "via": via[target_id], "label": call.label,
-                    "score": call.score, "cues": "; ".join(call.cues),
+                    "score": call.score, "basis": call.basis, "cues": "; ".join(call.cues), **call.features,
                 })
             previous = [m.target for m in mentions]
     return pd.DataFrame(rows, columns=["essay", "author", "paragraph", "sentence_index", "sentence", "target",
-                                       "via", "label", "score", "cues"])
+                                       "via", "label", "score", "basis", "cues", *FEATURES])
 
 
 def aggregate_stance(
@@ -465,10 +554,13 @@ def aggregate_stance(
     min_stance: float = 0.15,
     n_boot: int = 1000,
     seed: int = 0,
+    tone_weight: float = 0.25,
 ) -> pd.DataFrame:
     """Author x target stance with a bootstrap confidence.
 
-    ``score`` = (favor - against) / sentences mentioning the target, in [-1, 1].
+    ``score`` = (favor - against) / sentences mentioning the target, in [-1, 1],
+    where a sentence labelled by the tone fallback alone (``basis`` "tone")
+    counts ``tone_weight`` instead of 1: tone is weak evidence of stance.
     ``label``: ``insufficient`` with fewer than ``min_sentences`` sentences,
     else ``favor`` / ``against`` when the score is at least ``min_stance`` away
     from zero, else ``neutral``. Resampling the cell's sentences ``n_boot``
@@ -487,6 +579,8 @@ def aggregate_stance(
             cell = evidence[(evidence["author"] == author) & (evidence["target"] == target)]
             n = len(cell)
             x = cell["label"].map(values).to_numpy(dtype=float)
+            if "basis" in cell:
+                x = x * np.where(cell["basis"].to_numpy() == "tone", tone_weight, 1.0)
             favor, against = int((x > 0).sum()), int((x < 0).sum())
             if n == 0:
                 rows.append({"author": author, "target": target, "score": np.nan, "label": "insufficient",
@@ -581,21 +675,45 @@ def read_labels(path: str | Path) -> pd.DataFrame:
 
 
 def join_labels(evidence: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
-    """Put the method's label and the tone baseline next to each hand label.
+    """Put the rule label, the tone baseline and the model features next to each hand label.
 
     Returns one row per hand-labelled (sentence, target) of the essays present in
-    ``evidence``: ``essay, sentence, target, gold, method, vader, detected, via, cues``.
-    A target the method did not find in the sentence counts as ``none`` for it
-    (``detected`` False), exactly as in the corpus results.
+    ``evidence``: ``essay, sentence, target, gold, rules, vader, detected,
+    rules_given, vader_given, via, cues`` and the feature columns. Two readings:
+
+    * end to end (``rules``, ``vader``): both systems see only the mentions the
+      method detects; an undetected target is ``none`` for both, as in the corpus results;
+    * target given (``rules_given``, ``vader_given``), as in SemEval-2016 Task 6:
+      both label every hand-labelled pair; for an undetected target the method
+      treats it as the topic of each clause. The feature columns follow this reading.
     """
     ev = evidence.assign(key=evidence["sentence"].map(_sentence_key))
     lab = labels[labels["essay"].isin(set(evidence["essay"]))].assign(key=lambda d: d["text"].map(_sentence_key))
-    joined = lab.merge(ev[["essay", "key", "target", "label", "via", "cues"]], on=["essay", "key", "target"],
-                       how="left", suffixes=("_gold", ""))
+    joined = lab.merge(ev[["essay", "key", "target", "label", "via", "cues", *FEATURES]],
+                       on=["essay", "key", "target"], how="left", suffixes=("_gold", ""))
+    detected = joined["label"].notna()
+    vader = joined["text"].map(vader_label)
+    given, features = [], []
+    for row, found in zip(joined.itertuples(index=False), detected):
+        if found:
+            given.append(row.label)
+            features.append({f: getattr(row, f) for f in FEATURES})
+        else:
+            call = _implicit_call(row.text, row.target)
+            given.append(call.label)
+            features.append(call.features)
     out = pd.DataFrame({
         "essay": joined["essay"], "sentence": joined["text"], "target": joined["target"],
-        "gold": joined["label_gold"], "method": joined["label"].fillna("none"),
-        "vader": joined["text"].map(vader_label), "detected": joined["label"].notna(),
-        "via": joined["via"].fillna(""), "cues": joined["cues"].fillna(""),
+        "gold": joined["label_gold"], "rules": joined["label"].fillna("none"),
+        "vader": vader.where(detected, "none"), "detected": detected, "rules_given": given,
+        "vader_given": vader, "via": joined["via"].fillna(""), "cues": joined["cues"].fillna(""),
     })
-    return out.reset_index(drop=True)
+    return pd.concat([out, pd.DataFrame(features, columns=list(FEATURES))], axis=1).reset_index(drop=True)
+
+
+def _implicit_call(sentence: str, target: str) -> StanceCall:
+    """The method's call for a target the sentence is about but does not name (see ``join_labels``)."""
+    targets, offices = load_targets()
+    mentions = [m for m in find_mentions(sentence, targets, offices) if m.target != target]
+    mentions.append(Mention(target, 0, 0, "implicit"))
+    return classify_sentence(sentence, mentions)[target]
