@@ -17,8 +17,9 @@ REPORTS_DIR ?= reports
 export ESSAYS_DIR  := $(abspath $(ESSAYS_DIR))
 export RESULTS_DIR := $(abspath $(RESULTS_DIR))
 export REPORTS_DIR := $(abspath $(REPORTS_DIR))
-# Headless, deterministic plotting.
-export MPLBACKEND := Agg
+# Notebooks draw with the kernel's inline backend (do not export MPLBACKEND: a
+# non-interactive backend such as Agg would leave the reports without figures).
+unexport MPLBACKEND
 
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
 STAMP     := $(VENV)/.installed

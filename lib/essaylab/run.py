@@ -9,6 +9,7 @@ can run in parallel (``--jobs``); the report order and content do not depend on 
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import time
@@ -28,7 +29,9 @@ def execute_to_html(notebook: Path, output_dir: Path, timeout: int) -> tuple[Pat
         f"--ExecutePreprocessor.timeout={timeout}", f"--ExecutePreprocessor.kernel_name={KERNEL}",
         "--output-dir", str(output_dir), str(notebook),
     ]
-    result = subprocess.run(command, capture_output=True, text=True)
+    # The kernel must draw with its inline backend, or the report has no figures.
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    result = subprocess.run(command, capture_output=True, text=True, env=env)
     error = "" if result.returncode == 0 else (result.stderr or result.stdout)[-4000:]
     return notebook, time.perf_counter() - start, error
 

@@ -59,6 +59,8 @@ __all__ = [
     "evaluate",
     "read_labels",
     "join_labels",
+    "validate",
+    "SYSTEMS",
     "FEATURES",
 ]
 
@@ -717,3 +719,26 @@ def _implicit_call(sentence: str, target: str) -> StanceCall:
     mentions = [m for m in find_mentions(sentence, targets, offices) if m.target != target]
     mentions.append(Mention(target, 0, 0, "implicit"))
     return classify_sentence(sentence, mentions)[target]
+
+
+SYSTEMS = {
+    "rules": "method, end to end",
+    "vader": "tone baseline, end to end",
+    "rules_given": "method, target given",
+    "vader_given": "tone baseline, target given",
+}
+
+
+def validate(essays_dir: str | Path, labels_path: str | Path,
+             targets_path: str | Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run the method on a labelled corpus folder; return ``(joined, scores)``.
+
+    ``joined`` is :func:`join_labels`' table; ``scores`` the macro-F1 per target
+    and overall for the method and the tone baseline, in both readings.
+    """
+    from .corpus import load_corpus
+
+    corpus = load_corpus(essays_dir)
+    joined = join_labels(stance_evidence(corpus, targets_path), read_labels(labels_path))
+    scores = evaluate(joined, list(SYSTEMS)).rename(columns=SYSTEMS)
+    return joined, scores
