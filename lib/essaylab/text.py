@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from importlib import resources
 
-from nltk.tokenize import MWETokenizer, NLTKWordTokenizer
+from nltk.tokenize import MWETokenizer, RegexpTokenizer
 from nltk.tokenize.punkt import PunktLanguageVars, PunktParameters, PunktSentenceTokenizer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
@@ -194,9 +194,12 @@ def split_sentences(text: str) -> list[str]:
 # Tokens
 # ---------------------------------------------------------------------------
 
-_WORD_TOKENIZER = NLTKWordTokenizer()
+# NLTK's RegexpTokenizer with one pattern: abbreviations and their compounds
+# ("u.s.", "u.s.-mexico"), then words with inner hyphens, periods or apostrophes
+# ("near-shoring", "mexico's"). It agrees with NLTKWordTokenizer on over 99% of
+# the essays' tokens (see `make bench`) at about three times the speed.
+_WORD_TOKENIZER = RegexpTokenizer(r"(?:[A-Za-z]\.){2,}(?:-[\w.]*\w\.?)*|\w+(?:[-.'](?=\w)\w*)*")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
-_POSSESSIVE = re.compile(r"^'s?$|^s'$")
 
 
 def _data_lines(name: str) -> list[str]:
@@ -233,25 +236,35 @@ def word_tokens(text: str) -> list[str]:
     """Lowercased word tokens with punctuation, numbers and possessive ``'s`` removed.
 
     Hyphenated compounds and abbreviations stay whole; curly apostrophes are
-    handled like straight ones. No stop-word removal, no multiword joining.
+    handled like straight ones; contractions split as NLTK's Treebank
+    tokenizer does ("doesn't" -> "does", "n't"). No stop-word removal, no
+    multiword joining.
 
     >>> word_tokens("Mexico’s U.S.-Mexico ties, 5G and $13 billion.")
     ['mexico', 'u.s.-mexico', 'ties', '5g', 'and', 'billion']
+    >>> word_tokens("It cannot wait; they don't.")
+    ['it', 'can', 'not', 'wait', 'they', 'do', "n't"]
     """
-    text = normalize_text(text)
     tokens = []
-    for token in _WORD_TOKENIZER.tokenize(text):
-        token = token.lower()
-        if _POSSESSIVE.match(token):
-            continue
-        token = token.strip("'\"-")
-        if not token or not _HAS_LETTER.search(token):
+    append = tokens.append
+    for token in _WORD_TOKENIZER.tokenize(normalize_text(text).lower()):
+        if token.isalpha() and token != "cannot":  # the common case, checked first for speed
+            append(token)
             continue
         if token.endswith("'s"):
             token = token[:-2]
+        elif token.endswith("'"):
+            token = token[:-1]
         if token.endswith(".") and token.count(".") == 1:
             token = token[:-1]  # "lock-in." at a sentence end; "u.s." keeps its periods
-        tokens.append(token)
+        if not _HAS_LETTER.search(token):
+            continue
+        if token.endswith("n't") and len(token) > 3:
+            tokens.extend((token[:-3], "n't"))
+        elif token == "cannot":
+            tokens.extend(("can", "not"))
+        else:
+            tokens.append(token)
     return tokens
 
 
@@ -302,7 +315,7 @@ def tokenize(
     """
     words = word_tokens(text)
     if multiwords:
-        folded = [fold_accents(w) for w in words]
+        folded = [w if w.isascii() else fold_accents(w) for w in words]
         joined = _mwe_tokenizer().tokenize(folded)
         # Re-attach the original spellings to the joined, folded tokens.
         out: list[str] = []
@@ -313,6 +326,7 @@ def tokenize(
             i += n
         words = out
     if accents is not None:
-        words = [" ".join(accents.get(fold_accents(part), part) for part in w.split(" ")) for w in words]
+        words = [accents.get(w if w.isascii() else fold_accents(w), w) if " " not in w else
+                 " ".join(accents.get(fold_accents(part), part) for part in w.split(" ")) for w in words]
     stops = stop_words() if remove_stopwords else frozenset()
     return [w for w in words if len(w) >= min_length and w not in stops]
