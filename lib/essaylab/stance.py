@@ -61,16 +61,12 @@ __all__ = [
     "join_labels",
     "validate",
     "SYSTEMS",
-    "FEATURES",
 ]
 
 LABELS = ("favor", "against", "none")
 THRESHOLD = 0.5  # |score| needed for favor/against
 MIN_VALENCE = 1.5  # VADER words weaker than this are not used as judgements
 TONE_FALLBACK: float | None = 0.3  # |VADER compound| of a target's clause that labels it when no cue applies
-# Per (sentence, target) features: the rule cues summed by kind, and tone (for the learned combination).
-FEATURES = ("prescriptive", "harm_agent", "harm_object", "judgement", "judgement_general", "obstacle",
-            "tone_clause", "tone_sentence", "reported")
 
 
 # ---------------------------------------------------------------------------
@@ -84,14 +80,21 @@ def _prepare(text: str) -> str:
     return folded if len(folded) == len(text) else fold_accents(normalize_text(text)).lower()
 
 
-def _phrase_regex(phrase: str) -> str:
-    """A word-bounded regex for a plain phrase or a ``re:`` pattern (matched on folded lowercase text)."""
-    if phrase.startswith("re:"):
-        return phrase[3:]
+def _phrase_body(phrase: str) -> str:
     body = re.escape(fold_accents(normalize_text(phrase)).lower())
     if body.endswith(r"\*"):
         body = body[:-2] + r"[\w-]*"
-    return rf"(?<![\w]){body}(?![\w])"
+    return body
+
+
+def _compile_phrases(phrases: Iterable[str]) -> re.Pattern:
+    """One regex for many phrases: plain ones share a single word-boundary check (much faster)."""
+    phrases = sorted(phrases, key=len, reverse=True)  # longest phrase wins at a position
+    plain = [_phrase_body(p) for p in phrases if not p.startswith("re:")]
+    parts = [f"(?:{p[3:]})" for p in phrases if p.startswith("re:")]
+    if plain:
+        parts.append(rf"(?<!\w)(?:{'|'.join(plain)})(?!\w)")
+    return re.compile("|".join(parts) if parts else r"(?!x)x")
 
 
 @dataclass(frozen=True)
@@ -133,7 +136,7 @@ def load_targets(path: str | Path | None = None) -> tuple[list[Target], dict[str
     """
     data = _load_toml(str(path) if path else None, "targets.toml")
     offices = {
-        name: re.compile("|".join(_phrase_regex(p) for p in spec["patterns"]))
+        name: _compile_phrases(spec["patterns"])
         for name, spec in sorted(data.get("offices", {}).items())
     }
     targets = []
@@ -146,8 +149,8 @@ def load_targets(path: str | Path | None = None) -> tuple[list[Target], dict[str
         terms = [office] if isinstance(office, dict) else list(office)
         targets.append(Target(
             id=spec["id"], name=spec.get("name", spec["id"]), about=spec.get("about", ""),
-            pattern=re.compile("|".join(_phrase_regex(a) for a in spec["aliases"])),
-            opposite=(re.compile("|".join(_phrase_regex(a) for a in spec["opposites"]))
+            pattern=_compile_phrases(spec["aliases"]),
+            opposite=(_compile_phrases(spec["opposites"])
                       if spec.get("opposites") else None),
             pronouns=tuple(p.lower() for p in spec.get("pronouns", ())),
             offices=tuple((t["name"], t["start"], t["end"]) for t in terms),
@@ -155,6 +158,7 @@ def load_targets(path: str | Path | None = None) -> tuple[list[Target], dict[str
     return targets, offices
 
 
+@lru_cache(maxsize=4096)
 def _parse_date(value: str) -> date | None:
     match = re.match(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", value or "")
     if not match:
@@ -232,10 +236,7 @@ class _Lexicon:
 @lru_cache(maxsize=4)
 def _lexicon(path: str | None = None) -> _Lexicon:
     data = _load_toml(path, "stance_lexicon.toml")
-    patterns = {}
-    for kind, phrases in data.items():
-        ordered = sorted(phrases, key=len, reverse=True)  # longest phrase wins at a position
-        patterns[kind] = re.compile("|".join(_phrase_regex(p) for p in ordered))
+    patterns = {kind: _compile_phrases(phrases) for kind, phrases in data.items()}
     return _Lexicon(patterns)
 
 
@@ -264,7 +265,6 @@ class StanceCall:
     label: str
     score: float
     cues: tuple[str, ...]
-    features: dict[str, float] = field(default_factory=dict, compare=False)
     basis: str = ""  # "cue" (a structural cue decided), "tone" (the tone fallback decided) or "" (none)
 
 
@@ -285,30 +285,6 @@ def _direction(value: float) -> str:
     return "favor" if value > 0 else "against"
 
 
-def _lexicon_words(text, c_start, c_end, found, is_mention, lex) -> list[tuple[int, int, str, float]]:
-    """Valenced words from VADER's lexicon in a clause, as extra words of judgement.
-
-    Words already covered by the project lexicon, words naming the subject
-    matter rather than judging it (``topical`` in the lexicon file: "violence",
-    "crisis", "cartel" …) and words weaker than ``MIN_VALENCE`` are skipped.
-    The weight is the VADER valence / 4, capped at 1 (valence 2.0 -> 0.5).
-    """
-    covered = [(a, b) for kind in ("positive", "negative", "positive_predicates", "negative_predicates",
-                                   "support", "harm", "prescriptive", "obstacle") for a, b, _ in found.get(kind, [])]
-    lexicon = _vader().lexicon
-    topical = lex["topical"]
-    out = []
-    for match in re.finditer(r"[a-z][a-z'-]*[a-z]", text[c_start:c_end]):
-        a, b, word = c_start + match.start(), c_start + match.end(), match.group()
-        valence = lexicon.get(word)
-        if valence is None or abs(valence) < MIN_VALENCE or topical.fullmatch(word) or is_mention(a, b):
-            continue
-        if any(x <= a < y for x, y in covered):
-            continue
-        out.append((a, b, word, float(np.sign(valence) * min(1.0, abs(valence) / 4))))
-    return out
-
-
 def classify_sentence(
     sentence: str, mentions: Sequence[Mention], lexicon_path: str | None = None
 ) -> dict[str, StanceCall]:
@@ -323,26 +299,23 @@ def classify_sentence(
     >>> classify_sentence(s, find_mentions(s, targets))["usmca"].cues
     ("prescriptive 'should' + support 'shore up' -> favor",)
     """
+    if not mentions:
+        return {}
     lex = _lexicon(lexicon_path).patterns
     text = _prepare(sentence)
     found = {kind: [(m.start(), m.end(), m.group()) for m in pattern.finditer(text)] for kind, pattern in lex.items()}
     scores: dict[str, float] = {m.target: 0.0 for m in mentions}
     cues: dict[str, list[str]] = {m.target: [] for m in mentions}
-    kinds: dict[str, dict[str, float]] = {m.target: {} for m in mentions}
     reported_targets: set[str] = set()
     mention_spans = [(m.start, m.end) for m in mentions if m.end > m.start]
 
-    def add(mention: Mention, value: float, reason: str, kind: str) -> None:
+    def add(mention: Mention, value: float, reason: str) -> None:
         if mention.via == "opposite":
             value, reason = -value, f"{reason} (said of its opposite) -> {_direction(-value)}"
         else:
             reason = f"{reason} -> {_direction(value)}"
-        if kind != "judgement_general":  # general-lexicon words inform the learned model only
-            scores[mention.target] += value
-        else:
-            reason = f"(model feature) {reason}"
+        scores[mention.target] += value
         cues[mention.target].append(reason)
-        kinds[mention.target][kind] = kinds[mention.target].get(kind, 0.0) + value
 
     def is_mention(start: int, end: int) -> bool:
         """A cue word that is part of a target's name ("support" in a name) is no cue."""
@@ -427,8 +400,7 @@ def classify_sentence(
                     value = sign * (-1) ** flips * (-1 if negated(p0, c_start) or negated(v0, c_start) else 1)
                     kind = "support" if sign > 0 else "harm"
                     add(m, value * weight,
-                        f"prescriptive '{marker}' + {kind} '{verb}'{' (flipped by harm word)' if flips % 2 else ''}",
-                        "prescriptive")
+                        f"prescriptive '{marker}' + {kind} '{verb}'{' (flipped by harm word)' if flips % 2 else ''}")
 
             # 2. Evaluative harm verbs: the agent is opposed, the object is presented as damaged.
             for h0, h1, verb in cues_in("evaluative_harm"):
@@ -437,10 +409,10 @@ def classify_sentence(
                 sign = -1 if negated(h0, c_start) else 1
                 agents = subject(h0)
                 for agent in agents:
-                    add(agent, -sign * weight, f"agent of harm verb '{verb}'", "harm_agent")
+                    add(agent, -sign * weight, f"agent of harm verb '{verb}'")
                 for m in following(h1, 6):
                     if m not in agents:
-                        add(m, 0.5 * sign * weight, f"object of harm verb '{verb}'", "harm_object")
+                        add(m, 0.5 * sign * weight, f"object of harm verb '{verb}'")
 
             # 3. Judgements. Verb phrases and adverbs evaluate the subject; words evaluate
             #    the subject when predicative ("is misguided"), a target right after them
@@ -450,11 +422,10 @@ def classify_sentence(
                 for e0, _, word in cues_in(kind):
                     sign = polarity * (-1 if negated(e0, c_start) else 1)
                     for m in subject(e0):
-                        add(m, sign * weight, f"judgement '{word}' of the subject", "judgement")
-            judgements = [(e0, e1, w, 1.0, "project") for e0, e1, w in cues_in("positive")] \
-                + [(e0, e1, w, -1.0, "project") for e0, e1, w in cues_in("negative")] \
-                + [(*x, "vader") for x in _lexicon_words(text, c_start, c_end, found, is_mention, lex)]
-            for e0, e1, word, polarity, source in judgements:
+                        add(m, sign * weight, f"judgement '{word}' of the subject")
+            judgements = [(e0, e1, w, 1.0) for e0, e1, w in cues_in("positive")] \
+                + [(e0, e1, w, -1.0) for e0, e1, w in cues_in("negative")]
+            for e0, e1, word, polarity in judgements:
                     sign = polarity * (-1 if negated(e0, c_start) else 1)
                     after = text[e1:c_end]
                     possessor = [m for m in in_clause if m.end <= e0 and re.match(r"^'s?\s", text[m.end:m.end + 3])
@@ -474,32 +445,28 @@ def classify_sentence(
                     if possessor and _FUNCTION_NEXT.match(after):
                         targets_of, how = possessor[-1:] + targets_of, "of the possessor"
                     for m in {x.target: x for x in targets_of}.values():
-                        add(m, sign * weight, f"{'judgement' if source == 'project' else 'general word'} '{word}' {how}",
-                            "judgement" if source == "project" else "judgement_general")
+                        add(m, sign * weight, f"judgement '{word}' {how}")
 
             # 4. Obstacles: "in spite of <target>".
             for _, o1, word in cues_in("obstacle"):
                 for m in following(o1, 3):
-                    add(m, -weight, f"obstacle '{word}'", "obstacle")
+                    add(m, -weight, f"obstacle '{word}'")
         if in_clause:
             previous_clause = in_clause
-
-    clauses = _clauses(text)
-    sentence_tone = _vader().polarity_scores(sentence)["compound"]
-    for target in scores:
-        spans = sorted({(a, b) for a, b in clauses for m in mentions
-                        if m.target == target and (m.via == "implicit" or a <= m.start < b)})
-        clause_tone = _vader().polarity_scores(" ".join(sentence[a:b] for a, b in spans))["compound"] if spans else 0.0
-        kinds[target].update({"tone_clause": clause_tone, "tone_sentence": sentence_tone,
-                              "reported": float(target in reported_targets)})
 
     if TONE_FALLBACK is not None:
         # No cue at all for a target: the tone of the clauses that mention it decides, if it is strong
         # and the target is not merely reporting (a reporter's clause tone is not the author's view).
-        for target, value in scores.items():
-            tone = kinds[target]["tone_clause"]
-            if not any(not c.startswith("(model") for c in cues[target]) and not kinds[target]["reported"] \
-                    and abs(tone) >= TONE_FALLBACK:
+        clauses = _clauses(text)
+        for target in scores:
+            if cues[target] or target in reported_targets:
+                continue
+            spans = sorted({(a, b) for a, b in clauses for m in mentions
+                            if m.target == target and (m.via == "implicit" or a <= m.start < b)})
+            if not spans:
+                continue
+            tone = _vader().polarity_scores(" ".join(sentence[a:b] for a, b in spans))["compound"]
+            if abs(tone) >= TONE_FALLBACK:
                 scores[target] = THRESHOLD * float(np.sign(tone))
                 cues[target].append(f"no cue; tone of its clause {tone:+.2f} -> {_direction(tone)}")
 
@@ -507,8 +474,7 @@ def classify_sentence(
     for target, value in scores.items():
         label = "favor" if value >= THRESHOLD else "against" if value <= -THRESHOLD else "none"
         basis = "" if label == "none" else "tone" if cues[target] and cues[target][-1].startswith("no cue;") else "cue"
-        calls[target] = StanceCall(target, label, float(np.clip(value / 2, -1, 1)), tuple(cues[target]),
-                                   {k: kinds[target].get(k, 0.0) for k in FEATURES}, basis)
+        calls[target] = StanceCall(target, label, float(np.clip(value / 2, -1, 1)), tuple(cues[target]), basis)
     return calls
 
 
@@ -541,11 +507,11 @@ def stance_evidence(corpus: Corpus, targets_path: str | Path | None = None) -> p
                 rows.append({
                     "essay": essay.id, "author": essay.author, "paragraph": paragraph, "sentence_index": index,
                     "sentence": sentence, "target": target_id, "via": via[target_id], "label": call.label,
-                    "score": call.score, "basis": call.basis, "cues": "; ".join(call.cues), **call.features,
+                    "score": call.score, "basis": call.basis, "cues": "; ".join(call.cues),
                 })
             previous = [m.target for m in mentions]
     return pd.DataFrame(rows, columns=["essay", "author", "paragraph", "sentence_index", "sentence", "target",
-                                       "via", "label", "score", "basis", "cues", *FEATURES])
+                                       "via", "label", "score", "basis", "cues"])
 
 
 def aggregate_stance(
@@ -677,40 +643,33 @@ def read_labels(path: str | Path) -> pd.DataFrame:
 
 
 def join_labels(evidence: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
-    """Put the rule label, the tone baseline and the model features next to each hand label.
+    """Put the method's label and the tone baseline next to each hand label.
 
     Returns one row per hand-labelled (sentence, target) of the essays present in
     ``evidence``: ``essay, sentence, target, gold, rules, vader, detected,
-    rules_given, vader_given, via, cues`` and the feature columns. Two readings:
+    rules_given, vader_given, via, cues``. Two readings:
 
     * end to end (``rules``, ``vader``): both systems see only the mentions the
       method detects; an undetected target is ``none`` for both, as in the corpus results;
     * target given (``rules_given``, ``vader_given``), as in SemEval-2016 Task 6:
       both label every hand-labelled pair; for an undetected target the method
-      treats it as the topic of each clause. The feature columns follow this reading.
+      treats it as the topic of each clause.
     """
     ev = evidence.assign(key=evidence["sentence"].map(_sentence_key))
     lab = labels[labels["essay"].isin(set(evidence["essay"]))].assign(key=lambda d: d["text"].map(_sentence_key))
-    joined = lab.merge(ev[["essay", "key", "target", "label", "via", "cues", *FEATURES]],
+    joined = lab.merge(ev[["essay", "key", "target", "label", "via", "cues"]],
                        on=["essay", "key", "target"], how="left", suffixes=("_gold", ""))
     detected = joined["label"].notna()
     vader = joined["text"].map(vader_label)
-    given, features = [], []
-    for row, found in zip(joined.itertuples(index=False), detected):
-        if found:
-            given.append(row.label)
-            features.append({f: getattr(row, f) for f in FEATURES})
-        else:
-            call = _implicit_call(row.text, row.target)
-            given.append(call.label)
-            features.append(call.features)
+    given = [label if found else _implicit_call(text, target).label
+             for label, found, text, target in zip(joined["label"], detected, joined["text"], joined["target"])]
     out = pd.DataFrame({
         "essay": joined["essay"], "sentence": joined["text"], "target": joined["target"],
         "gold": joined["label_gold"], "rules": joined["label"].fillna("none"),
         "vader": vader.where(detected, "none"), "detected": detected, "rules_given": given,
         "vader_given": vader, "via": joined["via"].fillna(""), "cues": joined["cues"].fillna(""),
     })
-    return pd.concat([out, pd.DataFrame(features, columns=list(FEATURES))], axis=1).reset_index(drop=True)
+    return out.reset_index(drop=True)
 
 
 def _implicit_call(sentence: str, target: str) -> StanceCall:

@@ -59,6 +59,8 @@ def fold_accents(text: str) -> str:
     >>> fold_accents("López Obrador, Gálvez, Mérida")
     'Lopez Obrador, Galvez, Merida'
     """
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
