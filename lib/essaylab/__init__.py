@@ -11,6 +11,7 @@ from .io import write_table
 from .keyness import (author_similarity, closest_paragraphs, distinctive_terms, keyword_in_context,
                       log_odds_dirichlet, term_counts)
 from .matter import Matter, matter_kind, separate_matter
+from .topics import choose_model, sweep, topic_coherence, topic_stability
 from .paths import cache_dir, essays_dir, project_root, reports_dir, results_dir
 from .text import (
     canonical_accents,
@@ -29,5 +30,5 @@ __all__ = [
     "reports_dir", "results_dir", "separate_matter", "split_paragraphs", "split_sentences",
     "stop_words", "tokenize", "word_tokens", "write_table",
     "author_similarity", "closest_paragraphs", "distinctive_terms", "keyword_in_context", "log_odds_dirichlet",
-    "term_counts",
+    "term_counts", "choose_model", "sweep", "topic_coherence", "topic_stability",
 ]
