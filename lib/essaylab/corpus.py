@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -21,7 +22,8 @@ import pandas as pd
 from .errors import CorpusError
 from .matter import Matter, separate_matter
 from .paths import essays_dir
-from .text import canonical_accents, is_heading, sentence_spans, split_paragraphs, tokenize, word_tokens
+from . import cache
+from .text import accent_map, is_heading, normalize_words, sentence_spans, split_paragraphs, word_tokens
 
 __all__ = ["Essay", "Corpus", "load_corpus", "read_text_file", "METADATA_FILE", "REQUIRED_COLUMNS"]
 
@@ -54,23 +56,45 @@ class Essay:
         return "\n\n".join(self.paragraphs)
 
     @cached_property
+    def _processed(self) -> dict:
+        """Sentences and their word tokens, from the on-disk cache when this body was seen before."""
+        key = cache.essay_key(self.text)
+        value = cache.load(key)
+        if value is None:
+            records, words = [], []
+            for p_index, paragraph in enumerate(self.paragraphs):
+                for start, end in sentence_spans(paragraph):
+                    sentence = paragraph[start:end]
+                    records.append((p_index, len(records), sentence))
+                    words.append(tuple(word_tokens(sentence)))
+            value = {"sentence_records": tuple(records), "sentence_words": tuple(words)}
+            cache.store(key, value)
+        return value
+
+    @property
     def sentences(self) -> tuple[str, ...]:
         """Body sentences in order (see :func:`essaylab.split_sentences`)."""
         return tuple(s for _, _, s in self.sentence_records)
 
-    @cached_property
+    @property
     def sentence_records(self) -> tuple[tuple[int, int, str], ...]:
         """``(paragraph index, sentence index within the essay, sentence)`` for every body sentence."""
-        records = []
-        for p_index, paragraph in enumerate(self.paragraphs):
-            for start, end in sentence_spans(paragraph):
-                records.append((p_index, len(records), paragraph[start:end]))
-        return tuple(records)
+        return self._processed["sentence_records"]
 
-    @cached_property
+    @property
+    def sentence_words(self) -> tuple[tuple[str, ...], ...]:
+        """:func:`essaylab.word_tokens` of every body sentence (stop words included)."""
+        return self._processed["sentence_words"]
+
+    @property
+    def words(self) -> list[str]:
+        """Word tokens of the whole body (stop words included)."""
+        return [w for sentence in self.sentence_words for w in sentence]
+
+    @property
     def n_words(self) -> int:
         """Word tokens in the body (no punctuation or numbers, stop words included)."""
-        return len(word_tokens(self.text))
+        return sum(len(s) for s in self.sentence_words)
 
 
 class Corpus:
@@ -105,11 +129,36 @@ class Corpus:
     @cached_property
     def accents(self) -> dict[str, str]:
         """Accent-folded word -> the corpus's most frequent accented spelling (``Lopez`` -> ``lópez``)."""
-        return canonical_accents(e.text for e in self.essays)
+        counts: Counter[str] = Counter()
+        for essay in self.essays:
+            for sentence in essay.sentence_words:
+                counts.update(sentence)
+        return accent_map(counts)
+
+    @cached_property
+    def _words_by_text(self) -> dict[str, list[str]]:
+        """Cached word tokens of every body sentence, paragraph and essay text, by text."""
+        table: dict[str, list[str]] = {}
+        for essay in self.essays:
+            by_paragraph: dict[int, list[str]] = {}
+            for (p_index, _, sentence), words in zip(essay.sentence_records, essay.sentence_words):
+                table.setdefault(sentence, list(words))
+                by_paragraph.setdefault(p_index, []).extend(words)
+            for p_index, words in by_paragraph.items():
+                table.setdefault(essay.paragraphs[p_index], words)
+            table.setdefault(essay.text, essay.words)
+        return table
 
     def tokens(self, text: str, **kwargs) -> list[str]:
-        """:func:`essaylab.tokenize` with this corpus's accent spellings."""
-        return tokenize(text, accents=self.accents, **kwargs)
+        """:func:`essaylab.tokenize` with this corpus's accent spellings.
+
+        For the corpus's own sentences, paragraphs and essay bodies the word
+        tokens come from the cache, so only the cheap normalisation is redone.
+        """
+        words = self._words_by_text.get(text)
+        if words is None:
+            words = word_tokens(text)
+        return normalize_words(words, accents=self.accents, **kwargs)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per essay: metadata and body size."""

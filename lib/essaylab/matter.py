@@ -78,7 +78,7 @@ def _same_title(line: str, title: str) -> bool:
     def key(s: str) -> str:
         return re.sub(r"[^a-z0-9]+", " ", fold_accents(s).lower()).strip()
 
-    return bool(title) and key(line) == key(title)
+    return bool(title) and len(line) <= 2 * len(title) + 20 and key(line) == key(title)
 
 
 def matter_kind(paragraph: str, author: str = "") -> str | None:
@@ -103,15 +103,15 @@ def matter_kind(paragraph: str, author: str = "") -> str | None:
         return "byline"
     if words <= 8 and _DATELINE.match(text):
         return "dateline"
-    is_bio = bool(_BIO_START.match(text)) and bool(_ROLE.search(" ".join(text.split()[:25])))
+    is_bio = words <= 150 and bool(_BIO_START.match(text)) and bool(_ROLE.search(" ".join(text.split()[:25])))
     if not is_bio and author:
-        folded = fold_accents(text).lower()
-        is_bio = folded.startswith(fold_accents(author).lower() + " ")
+        name = fold_accents(author).lower() + " "
+        is_bio = fold_accents(text[:len(name) + 8]).lower().startswith(name)
     if is_bio and words <= 150:
         return "bio"
     if words <= 20 and _HANDLE.search(text):
         return "handle"
-    if _DISCLAIMER.search(text) and words <= 150:
+    if words <= 150 and _DISCLAIMER.search(text):
         return "disclaimer"
     return None
 
@@ -148,15 +148,16 @@ def separate_matter(
 
     rest = paragraphs[i:]
     cut = len(rest)
-    for j in range(max(0, len(rest) - _BACK_WINDOW), len(rest)):
-        if matter_kind(rest[j], author) is None:
+    window = range(max(0, len(rest) - _BACK_WINDOW), len(rest))
+    kinds = {j: matter_kind(rest[j], author) for j in window}
+    for j in window:
+        if kinds[j] is None:
             continue
-        tail = rest[j + 1:]
-        if all(matter_kind(t, author) is not None or (_CONTINUATION.match(t) and len(t.split()) <= 80)
-               for t in tail):
+        if all(kinds[t] is not None or (_CONTINUATION.match(rest[t]) and len(rest[t].split()) <= 80)
+               for t in range(j + 1, len(rest))):
             cut = j
             break
-    back = [Matter(matter_kind(p, author) or "bio", p) for p in rest[cut:]]
+    back = [Matter(kinds[j] or "bio", rest[j]) for j in range(cut, len(rest))]
     return front, rest[:cut], back
 
 

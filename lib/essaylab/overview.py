@@ -8,7 +8,6 @@ import pandas as pd
 
 from .corpus import Corpus
 from .stats import mtld, type_token_ratio
-from .text import word_tokens
 
 __all__ = ["essay_overview", "sentence_lengths", "top_words"]
 
@@ -23,8 +22,8 @@ def essay_overview(corpus: Corpus) -> pd.DataFrame:
     """
     rows = []
     for essay in corpus:
-        tokens = word_tokens(essay.text)
-        lengths = pd.Series([len(word_tokens(s)) for s in essay.sentences], dtype=float)
+        tokens = essay.words
+        lengths = pd.Series([len(words) for words in essay.sentence_words], dtype=float)
         rows.append({
             "essay": essay.id, "author": essay.author, "title": essay.title, "venue": essay.venue,
             "date": essay.date, "words": len(tokens), "sentences": len(essay.sentences),
@@ -38,8 +37,8 @@ def essay_overview(corpus: Corpus) -> pd.DataFrame:
 def sentence_lengths(corpus: Corpus) -> pd.DataFrame:
     """One row per body sentence: ``essay, author, sentence, words``."""
     rows = [
-        {"essay": e.id, "author": e.author, "sentence": i, "words": len(word_tokens(s))}
-        for e in corpus for i, s in enumerate(e.sentences)
+        {"essay": e.id, "author": e.author, "sentence": i, "words": len(words)}
+        for e in corpus for i, words in enumerate(e.sentence_words)
     ]
     return pd.DataFrame(rows, columns=["essay", "author", "sentence", "words"])
 

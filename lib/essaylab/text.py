@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
 
@@ -31,6 +32,8 @@ __all__ = [
     "stop_words",
     "multiword_names",
     "canonical_accents",
+    "accent_map",
+    "normalize_words",
 ]
 
 # ---------------------------------------------------------------------------
@@ -122,7 +125,7 @@ def split_paragraphs(text: str) -> list[str]:
                 current = []
         if current:
             paragraphs.append(" ".join(current))
-    return [re.sub(r"\s+", " ", p) for p in paragraphs]
+    return [" ".join(p.split()) for p in paragraphs]
 
 
 # ---------------------------------------------------------------------------
@@ -271,22 +274,35 @@ def word_tokens(text: str) -> list[str]:
 
 
 def canonical_accents(texts: Iterable[str]) -> dict[str, str]:
-    """Map accent-folded word forms to their most frequent accented spelling in ``texts``.
+    """Map accent-folded word forms to their most frequent spelling in ``texts``, where that has accents.
 
     Used so that ``Lopez`` and ``López`` count as one word, shown with its accent.
 
     >>> canonical_accents(["López Obrador", "Lopez Obrador", "López", "Mexico, Mexico, México"])
     {'lopez': 'lópez'}
     """
-    counts: dict[str, dict[str, int]] = {}
+    counts: Counter[str] = Counter()
     for text in texts:
-        for token in word_tokens(text):
-            forms = counts.setdefault(fold_accents(token), {})
-            forms[token] = forms.get(token, 0) + 1
+        counts.update(word_tokens(text))
+    return accent_map(counts)
+
+
+def accent_map(counts: Mapping[str, int]) -> dict[str, str]:
+    """:func:`canonical_accents` from word counts (e.g. summed over cached tokens).
+
+    >>> accent_map({"lopez": 1, "lópez": 2, "mexico": 5, "méxico": 1})
+    {'lopez': 'lópez'}
+    """
+    forms: dict[str, dict[str, int]] = {}
+    for token, count in counts.items():
+        folded = token if token.isascii() else fold_accents(token)
+        forms.setdefault(folded, {})[token] = count
     mapping = {}
-    for folded, forms in sorted(counts.items()):
+    for folded, spellings in sorted(forms.items()):
+        if len(spellings) == 1 and folded in spellings:
+            continue
         # Most frequent spelling; on a tie the accented one (sorted() puts it last).
-        best = max(sorted(forms), key=lambda form: (forms[form], form != folded))
+        best = max(sorted(spellings), key=lambda form: (spellings[form], form != folded))
         if best != folded:
             mapping[folded] = best
     return mapping
@@ -302,32 +318,50 @@ def tokenize(
 ) -> list[str]:
     """Readable, normalised word tokens for counting and vectorising.
 
-    Steps: NLTK word tokenization; lowercase; straight and curly apostrophes
-    and possessives; hyphenated compounds kept whole (``u.s.-mexico``);
-    multiword names joined with a space (``united states``, ``lópez obrador``);
-    accents matched with or without diacritics (forms are folded for matching
-    and shown with the spelling ``accents`` gives, e.g. from
-    :func:`canonical_accents` over the corpus); stop words removed.
-    Tokens are words, never stems.
+    Steps: word tokenization (:func:`word_tokens`: lowercase, straight and
+    curly apostrophes, possessives, hyphenated compounds kept whole such as
+    ``u.s.-mexico``), then :func:`normalize_words`: multiword names joined with
+    a space (``united states``, ``lópez obrador``); accents matched with or
+    without diacritics (forms are folded for matching and shown with the
+    spelling ``accents`` gives, e.g. from :func:`canonical_accents` over the
+    corpus); stop words removed. Tokens are words, never stems.
 
     >>> tokenize("The United States and López Obrador’s Mexico disagree.")
     ['united states', 'lópez obrador', 'mexico', 'disagree']
     >>> tokenize("Lopez Obrador", accents={"lopez": "lópez"})
     ['lópez obrador']
     """
-    words = word_tokens(text)
+    return normalize_words(word_tokens(text), remove_stopwords=remove_stopwords, multiwords=multiwords,
+                           accents=accents, min_length=min_length)
+
+
+def normalize_words(
+    words: Sequence[str],
+    *,
+    remove_stopwords: bool = True,
+    multiwords: bool = True,
+    accents: Mapping[str, str] | None = None,
+    min_length: int = 2,
+) -> list[str]:
+    """The second half of :func:`tokenize`, for word tokens already at hand (e.g. cached).
+
+    >>> normalize_words(["the", "united", "states", "and", "lopez", "obrador"], accents={"lopez": "lópez"})
+    ['united states', 'lópez obrador']
+    """
+    words = list(words)
     if multiwords:
         folded = [w if w.isascii() else fold_accents(w) for w in words]
         joined = _mwe_tokenizer().tokenize(folded)
-        # Re-attach the original spellings to the joined, folded tokens.
-        out: list[str] = []
-        i = 0
-        for token in joined:
-            n = token.count(" ") + 1
-            out.append(" ".join(words[i:i + n]))
-            i += n
-        words = out
-    if accents is not None:
+        if len(joined) != len(words):
+            # Re-attach the original spellings to the joined, folded tokens.
+            out: list[str] = []
+            i = 0
+            for token in joined:
+                n = token.count(" ") + 1
+                out.append(words[i] if n == 1 else " ".join(words[i:i + n]))
+                i += n
+            words = out
+    if accents:
         words = [accents.get(w if w.isascii() else fold_accents(w), w) if " " not in w else
                  " ".join(accents.get(fold_accents(part), part) for part in w.split(" ")) for w in words]
     stops = stop_words() if remove_stopwords else frozenset()

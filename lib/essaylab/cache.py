@@ -1,0 +1,86 @@
+"""A small on-disk cache of per-essay text processing, keyed by content.
+
+Sentence splitting and word tokenization are the costly steps every notebook
+repeats. Their results for one essay depend only on the essay's raw text and
+on the library code and word lists that produce them, so they are stored under
+a key made of both: ``.cache/essays/<sha256>.pkl``. Editing an essay, the
+tokenizer or a word list gives new keys; stale files are simply never read.
+
+The cache is safe to delete at any time (``make clean``), is git-ignored, and
+can be switched off with ``ESSAYLAB_CACHE=off``. Writes are atomic (a temporary
+file renamed into place), so notebooks running in parallel can share it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from .paths import cache_dir
+
+__all__ = ["code_version", "essay_key", "load", "store", "enabled"]
+
+# The modules and data whose behaviour the cached results depend on.
+_SOURCES = ("text.py", "matter.py", "cache.py")
+
+
+def enabled() -> bool:
+    """False when ``ESSAYLAB_CACHE`` is ``off`` (or ``0``/``no``)."""
+    return os.environ.get("ESSAYLAB_CACHE", "").strip().lower() not in {"off", "0", "no", "false"}
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """A digest of the library code and word lists that cached results depend on."""
+    digest = hashlib.sha256()
+    package = resources.files("essaylab")
+    for name in _SOURCES:
+        digest.update(package.joinpath(name).read_bytes())
+    for entry in sorted(package.joinpath("data").iterdir(), key=lambda p: p.name):
+        if entry.name.endswith(".txt"):
+            digest.update(entry.name.encode() + entry.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def essay_key(raw: str) -> str:
+    """The cache key of an essay's processed text.
+
+    >>> essay_key("a") == essay_key("a") != essay_key("b")
+    True
+    """
+    return hashlib.sha256((code_version() + "\0" + raw).encode("utf-8")).hexdigest()
+
+
+def _path(key: str) -> Path:
+    return cache_dir() / "essays" / f"{key}.pkl"
+
+
+def load(key: str) -> dict | None:
+    """The stored value for ``key``, or None (missing, unreadable or cache off)."""
+    if not enabled():
+        return None
+    try:
+        with open(_path(key), "rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+        return None
+
+
+def store(key: str, value: dict) -> None:
+    """Store ``value`` under ``key`` atomically; failures (read-only disk…) are ignored."""
+    if not enabled():
+        return
+    path = _path(key)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass
