@@ -173,3 +173,14 @@ def test_loading_seeds_changes_nothing():
     before = folder_fingerprint(SEEDS)
     load_corpus(SEEDS)
     assert folder_fingerprint(SEEDS) == before
+
+
+def test_cache_gives_the_same_sentences_and_tokens(tmp_path, monkeypatch):
+    monkeypatch.setenv("ESSAYLAB_CACHE", str(tmp_path / "cache"))
+    cold = load_corpus(SEEDS)
+    cold_records = [(e.sentence_records, e.sentence_words) for e in cold]
+    assert len(list((tmp_path / "cache").rglob("*.pkl"))) == len(cold)
+    warm = load_corpus(SEEDS)
+    assert [(e.sentence_records, e.sentence_words) for e in warm] == cold_records
+    monkeypatch.setenv("ESSAYLAB_CACHE", "off")
+    assert [(e.sentence_records, e.sentence_words) for e in load_corpus(SEEDS)] == cold_records

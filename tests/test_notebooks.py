@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from essaylab import project_root
-from essaylab.run import KERNEL, execute_to_html
+from essaylab.run import KERNEL
 
 NOTEBOOKS = sorted((project_root() / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 
@@ -68,19 +71,48 @@ def test_structure(notebook: Path):
     assert "nltk.download" not in code
 
 
+def _execute_all(folder: Path, cache: Path) -> subprocess.CompletedProcess:
+    """Run every notebook the way `make analysis` does, into ``folder``, with its own cache."""
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    env.update(RESULTS_DIR=str(folder / "results"), REPORTS_DIR=str(folder / "reports"), ESSAYLAB_CACHE=str(cache))
+    env.pop("ESSAYS_DIR", None)
+    command = [sys.executable, "-m", "essaylab.run", "--jobs", "2", *map(str, NOTEBOOKS)]
+    return subprocess.run(command, capture_output=True, text=True, env=env)
+
+
+@pytest.fixture(scope="session")
+def executed(tmp_path_factory) -> tuple[Path, Path]:
+    """Two complete runs: the first with an empty cache, the second reusing it."""
+    root = tmp_path_factory.mktemp("analysis")
+    cache = root / "cache"
+    runs = []
+    for name in ("first", "second"):
+        result = _execute_all(root / name, cache)
+        assert result.returncode == 0, result.stdout + result.stderr[-5000:]
+        runs.append(root / name)
+    return runs[0], runs[1]
+
+
 @pytest.mark.notebooks
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=_ids(NOTEBOOKS))
-def test_executes_and_writes_its_tables(notebook: Path, tmp_path, monkeypatch):
-    results, reports = tmp_path / "results", tmp_path / "reports"
-    monkeypatch.setenv("RESULTS_DIR", str(results))
-    monkeypatch.setenv("REPORTS_DIR", str(reports))
-    monkeypatch.delenv("MPLBACKEND", raising=False)  # the kernel's inline backend puts figures in the report
-    _, _, error = execute_to_html(notebook, reports, timeout=600)
-    assert not error, error
-    html = (reports / f"{notebook.stem}.html").read_text(encoding="utf-8")
-    if '"image/png"' in notebook.read_text(encoding="utf-8") or "plt." in notebook.read_text(encoding="utf-8"):
+def test_executes_and_writes_its_tables(notebook: Path, executed):
+    first, _ = executed
+    html = (first / "reports" / f"{notebook.stem}.html").read_text(encoding="utf-8")
+    if "plt." in notebook.read_text(encoding="utf-8"):
         assert "data:image/png;base64" in html, "the report has no figures"
     for table, columns in EXPECTED_TABLES[notebook.stem].items():
-        frame = pd.read_csv(results / table)
+        frame = pd.read_csv(first / "results" / table)
         assert len(frame) > 0, table
         assert [c for c in columns if c not in frame.columns] == [], f"{table}: missing columns"
+
+
+@pytest.mark.notebooks
+def test_two_runs_give_byte_identical_tables(executed):
+    """Repeatability: a second run (reusing the first run's cache) writes the same bytes."""
+    first, second = executed
+    tables = sorted(p.name for p in (first / "results").glob("*.csv"))
+    assert tables == sorted(p.name for p in (second / "results").glob("*.csv"))
+    expected = {t for tables_ in EXPECTED_TABLES.values() for t in tables_}
+    assert expected <= set(tables)
+    for name in tables:
+        assert (first / "results" / name).read_bytes() == (second / "results" / name).read_bytes(), name

@@ -100,6 +100,7 @@ def measure(command: list[str], env: dict[str, str] | None = None) -> dict[str, 
     if not lines:
         raise RuntimeError(f"benchmark run failed: {result.stderr[-2000:]}")
     data = json.loads(lines[-1])
+    data["log"] = [line for line in result.stdout.splitlines() if not line.startswith("{")]
     if data["rc"] != 0:
         raise RuntimeError(f"{' '.join(command[:4])} … exited {data['rc']}: {result.stdout[-2000:]}")
     return data
@@ -157,8 +158,15 @@ def scale(sizes: list[int], jobs: int, work: Path) -> list[dict]:
         words = sum(e.n_words for e in corpus)
         load_s = time.perf_counter() - t
         result = measure(_run_command(_notebooks(), jobs), env)
+        steps = {}
+        for line in result["log"]:
+            if line.startswith("prepared "):
+                steps["prepare (cache warm-up)"] = float(line.split(" in ")[-1].split()[0])
+            elif line.startswith("ok "):
+                parts = line.split()
+                steps[parts[1].removesuffix(".ipynb")] = float(parts[2])
         rows.append({"essays": n, "words": words, "seconds": result["seconds"],
-                     "max_rss_mib": result["max_rss_mib"], "load_in_process_s": load_s})
+                     "max_rss_mib": result["max_rss_mib"], "load_in_process_s": load_s, "steps": steps})
     return rows
 
 
@@ -245,8 +253,13 @@ def _report(rerun: dict | None, scaling: list[dict], tok: dict) -> str:
             lines += ["", f"Linear fit: {intercept:.1f} s fixed + {1000 * slope:.1f} s per 1,000 essays; "
                           f"growth exponent between the smallest and largest run {growth:.2f} "
                           "(1 = linear; below 1 while fixed start-up costs dominate)."]
+        lines += ["", f"Where the time goes at {last['essays']} essays (notebooks run in parallel, so "
+                      "their times overlap): "
+                      + ", ".join(f"{name} {seconds:.0f} s" for name, seconds in last["steps"].items()) + "."]
         lines += ["", f"At {last['essays']} essays: **{last['seconds']:.0f} s** (goal ≤ 120 s: {ok_t}), "
                       f"largest process **{last['max_rss_mib']:.0f} MiB** (goal < 2048 MiB: {ok_m}).", ""]
+    if not tok["rates"]:
+        return "\n".join(lines)
     lines += ["## 3. Tokenizer", "",
               f"Seed bodies repeated to {tok['tokens']:,} word tokens.", "",
               "| pipeline | tokens per second |", "|---|---|"]

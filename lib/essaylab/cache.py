@@ -23,10 +23,10 @@ from pathlib import Path
 
 from .paths import cache_dir
 
-__all__ = ["code_version", "essay_key", "load", "store", "enabled"]
+__all__ = ["code_version", "essay_key", "key", "load", "store", "enabled"]
 
 # The modules and data whose behaviour the cached results depend on.
-_SOURCES = ("text.py", "matter.py", "cache.py")
+_SOURCES = ("text.py", "matter.py", "stance.py", "keyness.py", "cache.py")
 
 
 def enabled() -> bool:
@@ -42,18 +42,30 @@ def code_version() -> str:
     for name in _SOURCES:
         digest.update(package.joinpath(name).read_bytes())
     for entry in sorted(package.joinpath("data").iterdir(), key=lambda p: p.name):
-        if entry.name.endswith(".txt"):
+        if entry.name.endswith((".txt", ".toml")):
             digest.update(entry.name.encode() + entry.read_bytes())
     return digest.hexdigest()[:16]
 
 
-def essay_key(raw: str) -> str:
+def essay_key(raw: str) -> str:  # noqa: D401 - kept for readability at call sites
     """The cache key of an essay's processed text.
 
     >>> essay_key("a") == essay_key("a") != essay_key("b")
     True
     """
-    return hashlib.sha256((code_version() + "\0" + raw).encode("utf-8")).hexdigest()
+    return key("essay", raw)
+
+
+def key(*parts: str) -> str:
+    """A cache key for a result that depends on the library code and on ``parts``.
+
+    >>> key("stance", "text") != key("stance", "other text")
+    True
+    """
+    digest = hashlib.sha256(code_version().encode())
+    for part in parts:
+        digest.update(b"\0" + part.encode("utf-8"))
+    return digest.hexdigest()
 
 
 def _path(key: str) -> Path:

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "extract_terms",
+    "essay_terms",
     "term_kind",
     "TermCounts",
     "term_counts",
@@ -134,6 +135,29 @@ def extract_terms(
             pairs.extend(f"{a} {b}" for a, b in zip(kept, kept[1:])
                          if a and b and " " not in a and " " not in b)
     return unigrams + pairs
+
+
+def essay_terms(essay, bigrams: bool = True) -> list[list[str]]:
+    """:func:`extract_terms` of every body sentence of ``essay``, without accent unification.
+
+    Cached on disk per essay (see :mod:`essaylab.cache`); apply the corpus's
+    accent spellings afterwards, term by term, as :func:`term_counts` does.
+    """
+    from . import cache
+
+    key = cache.key("terms", str(bigrams), essay.text)
+    value = cache.load(key)
+    if value is None:
+        value = [extract_terms(sentence, bigrams=bigrams) for sentence in essay.sentences]
+        cache.store(key, value)
+    return value
+
+
+def _with_accents(terms: list[str], accents: Mapping[str, str]) -> list[str]:
+    """Give every word of every term the corpus's accented spelling (``lopez obrador`` -> ``lópez obrador``)."""
+    if not accents:
+        return terms
+    return [" ".join(accents.get(fold_accents(part), part) for part in term.split(" ")) for term in terms]
 
 
 def term_kind(term: str) -> str:
@@ -238,8 +262,9 @@ def term_counts(corpus: Corpus, *, min_count: int = 2, bigrams: bool = True) -> 
     sentences = corpus.sentences_frame()
     paragraphs = corpus.paragraphs_frame()[["essay", "author", "paragraph", "text"]]
     accents = corpus.accents
-    vectorizer = CountVectorizer(analyzer=lambda text: extract_terms(text, accents=accents, bigrams=bigrams))
-    counts = vectorizer.fit_transform(sentences["text"]).tocsc()
+    per_sentence = [_with_accents(terms, accents) for essay in corpus for terms in essay_terms(essay, bigrams)]
+    vectorizer = CountVectorizer(analyzer=lambda terms: terms)
+    counts = vectorizer.fit_transform(per_sentence).tocsc()
     vocabulary = vectorizer.get_feature_names_out()
     totals = np.asarray(counts.sum(axis=0)).ravel()
     keep = totals >= min_count

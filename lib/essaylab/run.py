@@ -16,9 +16,20 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from .paths import reports_dir
+from .paths import essays_dir, reports_dir
 
 KERNEL = "python3"
+# Below this many essays the notebooks are quick and warming the cache first would only add start-up time.
+PREPARE_MIN = 100
+
+
+def _count_essays() -> int:
+    """Rows of the essays folder's metadata.csv (0 if unreadable: the notebooks will report the problem)."""
+    try:
+        with open(essays_dir() / "metadata.csv", encoding="utf-8-sig") as handle:
+            return max(0, sum(1 for line in handle if line.strip()) - 1)
+    except OSError:
+        return 0
 
 
 def execute_to_html(notebook: Path, output_dir: Path, timeout: int) -> tuple[Path, float, str]:
@@ -41,7 +52,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebooks", nargs="+", type=Path)
     parser.add_argument("--jobs", type=int, default=1, help="notebooks executed at once (default 1)")
     parser.add_argument("--timeout", type=int, default=600, help="seconds allowed per cell (default 600)")
+    parser.add_argument("--prepare-min", type=int, default=PREPARE_MIN,
+                        help="warm the cache first (essaylab.prepare) when the corpus has at least this many essays")
     args = parser.parse_args(argv)
+    if _count_essays() >= args.prepare_min:
+        from .prepare import main as prepare
+
+        prepare(["--jobs", str(max(1, args.jobs))])
     output_dir = reports_dir(create=True)
     failed = []
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:

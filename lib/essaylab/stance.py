@@ -483,35 +483,75 @@ def classify_sentence(
 # ---------------------------------------------------------------------------
 
 
-def stance_evidence(corpus: Corpus, targets_path: str | Path | None = None) -> pd.DataFrame:
+_EVIDENCE_COLUMNS = ["essay", "author", "paragraph", "sentence_index", "sentence", "target", "via", "label",
+                     "score", "basis", "cues"]
+
+
+def _essay_rows(records: Sequence[tuple[int, int, str]], essay_date: str,
+                targets_path: str | None) -> list[tuple]:
+    """Evidence rows (without essay and author) for one essay's sentence records."""
+    targets, offices = load_targets(targets_path)
+    rows = []
+    previous: list[str] = []
+    last_paragraph = -1
+    for paragraph, index, sentence in records:
+        if paragraph != last_paragraph:
+            previous, last_paragraph = [], paragraph
+        mentions = find_mentions(sentence, targets, offices, essay_date, previous)
+        calls = classify_sentence(sentence, mentions)
+        via: dict[str, str] = {}
+        for m in mentions:
+            via.setdefault(m.target, m.via)
+        for target_id in sorted(calls):
+            call = calls[target_id]
+            rows.append((paragraph, index, sentence, target_id, via[target_id], call.label, call.score, call.basis,
+                         "; ".join(call.cues)))
+        previous = [m.target for m in mentions]
+    return rows
+
+
+def _evidence_key(essay, targets_path: str | None) -> str:
+    from . import cache
+
+    targets = Path(targets_path).read_text(encoding="utf-8") if targets_path else ""
+    return cache.key("stance", targets, essay.date, essay.text)
+
+
+def _essay_rows_job(args: tuple) -> list[tuple]:
+    return _essay_rows(*args)
+
+
+def stance_evidence(corpus: Corpus, targets_path: str | Path | None = None, workers: int = 1) -> pd.DataFrame:
     """One row per (sentence, mentioned target) across the corpus, with label, score and cues.
 
     Columns: ``essay, author, paragraph, sentence_index, sentence, target, via,
-    label, score, cues`` (``cues`` joined with ``; ``).
+    label, score, basis, cues`` (``cues`` joined with ``; ``). Each essay's rows
+    are cached on disk (see :mod:`essaylab.cache`), keyed by its text, date, the
+    targets and the library code; ``workers`` > 1 labels uncached essays in
+    parallel processes.
     """
-    targets, offices = load_targets(targets_path)
-    rows = []
-    for essay in corpus:
-        previous: list[str] = []
-        last_paragraph = -1
-        for paragraph, index, sentence in essay.sentence_records:
-            if paragraph != last_paragraph:
-                previous, last_paragraph = [], paragraph
-            mentions = find_mentions(sentence, targets, offices, essay.date, previous)
-            calls = classify_sentence(sentence, mentions)
-            via = {}
-            for m in mentions:
-                via.setdefault(m.target, m.via)
-            for target_id in sorted(calls):
-                call = calls[target_id]
-                rows.append({
-                    "essay": essay.id, "author": essay.author, "paragraph": paragraph, "sentence_index": index,
-                    "sentence": sentence, "target": target_id, "via": via[target_id], "label": call.label,
-                    "score": call.score, "basis": call.basis, "cues": "; ".join(call.cues),
-                })
-            previous = [m.target for m in mentions]
-    return pd.DataFrame(rows, columns=["essay", "author", "paragraph", "sentence_index", "sentence", "target",
-                                       "via", "label", "score", "basis", "cues"])
+    from . import cache
+
+    path = str(targets_path) if targets_path else None
+    essays = list(corpus)
+    keys = [_evidence_key(e, path) for e in essays]
+    per_essay: list[list[tuple] | None] = [cache.load(k) for k in keys]
+    missing = [i for i, rows in enumerate(per_essay) if rows is None]
+    jobs = [(essays[i].sentence_records, essays[i].date, path) for i in missing]
+    if workers > 1 and len(jobs) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            computed = list(pool.map(_essay_rows_job, jobs, chunksize=max(1, len(jobs) // (8 * workers))))
+    else:
+        computed = [_essay_rows_job(job) for job in jobs]
+    for i, rows in zip(missing, computed):
+        per_essay[i] = rows
+        cache.store(keys[i], rows)
+    frame = pd.DataFrame(
+        [(e.id, e.author, *row) for e, rows in zip(essays, per_essay) for row in rows], columns=_EVIDENCE_COLUMNS
+    )
+    return frame
 
 
 def aggregate_stance(
@@ -556,7 +596,10 @@ def aggregate_stance(
                              "ci_high": np.nan, "agreement": np.nan})
                 continue
             score = float(x.mean())
-            boot = x[rng.integers(0, n, size=(n_boot, n))].mean(axis=1)
+            # Resampling n sentences with replacement only changes how often each value occurs:
+            # a multinomial draw over the distinct values gives the same distribution, in O(n_boot).
+            values_, counts_ = np.unique(x, return_counts=True)
+            boot = rng.multinomial(n, counts_ / n, size=n_boot) @ values_ / n
             label = label_for(score) if n >= min_sentences else "insufficient"
             agreement = float(np.mean([label_for(b) == label for b in boot])) if label != "insufficient" else np.nan
             rows.append({
