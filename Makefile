@@ -30,6 +30,7 @@ help:
 	@echo "make analysis  set up, execute every notebook -> $(REPORTS_DIR)/*.html, $(RESULTS_DIR)/*.csv"
 	@echo "make test      set up, run the library tests and execute the notebooks"
 	@echo "make lab       set up, open JupyterLab on notebooks/"
+	@echo "make bench     set up, measure rerun cost, scale and tokenizer speed -> $(REPORTS_DIR)/benchmarks.md"
 	@echo "make clean     remove results/, reports/ and the token cache"
 
 all: analysis
@@ -40,6 +41,7 @@ $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (essaylab)" > /dev/null
 	@touch $@
 
 analysis: $(STAMP)
@@ -48,6 +50,9 @@ analysis: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m essaylab.bench --jobs $(JOBS)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)

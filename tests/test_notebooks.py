@@ -116,3 +116,11 @@ def test_two_runs_give_byte_identical_tables(executed):
     assert expected <= set(tables)
     for name in tables:
         assert (first / "results" / name).read_bytes() == (second / "results" / name).read_bytes(), name
+
+
+def test_python3_kernel_is_the_project_environment():
+    """`make lab` and nbconvert start the `python3` kernel; it must run this environment's Python."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    argv0 = KernelSpecManager().get_kernel_spec(KERNEL).argv[0]
+    assert argv0 in {"python", "python3"} or Path(argv0).resolve() == Path(sys.executable).resolve(), argv0

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -111,6 +111,24 @@ class Target:
 
 
 @dataclass(frozen=True)
+class _Office:
+    """Patterns naming an office holder, and the words that rule a match out."""
+
+    pattern: re.Pattern
+    not_after: tuple[str, ...] = ()
+    not_before: tuple[str, ...] = ()
+
+    def finditer(self, text: str) -> Iterator[re.Match]:
+        for match in self.pattern.finditer(text):
+            before = text[:match.start()].split()[-1:]
+            if before and before[0] in self.not_after:
+                continue
+            if any(text.startswith(s, match.end()) for s in self.not_before):
+                continue
+            yield match
+
+
+@dataclass(frozen=True)
 class Mention:
     """Where a sentence refers to a target, and how (``name``, ``office``, ``pronoun`` or ``opposite``)."""
 
@@ -127,7 +145,7 @@ def _load_toml(path: str | None, default: str) -> dict:
     return tomllib.loads(Path(path).read_text(encoding="utf-8"))
 
 
-def load_targets(path: str | Path | None = None) -> tuple[list[Target], dict[str, re.Pattern]]:
+def load_targets(path: str | Path | None = None) -> tuple[list[Target], dict[str, _Office]]:
     """Read targets and office patterns (default: the package's ``data/targets.toml``).
 
     >>> targets, offices = load_targets()
@@ -136,7 +154,8 @@ def load_targets(path: str | Path | None = None) -> tuple[list[Target], dict[str
     """
     data = _load_toml(str(path) if path else None, "targets.toml")
     offices = {
-        name: _compile_phrases(spec["patterns"])
+        name: _Office(_compile_phrases(spec["patterns"]), tuple(spec.get("not_after", ())),
+                      tuple(spec.get("not_before", ())))
         for name, spec in sorted(data.get("offices", {}).items())
     }
     targets = []
@@ -173,9 +192,10 @@ _PRONOUN = re.compile(r"\b(he|she|his|her|him)\b")
 def find_mentions(
     sentence: str,
     targets: Sequence[Target],
-    offices: dict[str, re.Pattern] | None = None,
+    offices: dict | None = None,
     essay_date: str = "",
     previous: Iterable[str] = (),
+    prepared: str | None = None,
 ) -> list[Mention]:
     """Mentions of targets in a sentence: by name or alias, by office, or by a sentence-initial pronoun.
 
@@ -194,7 +214,7 @@ def find_mentions(
     >>> [(m.target, m.via) for m in find_mentions("He ended it.", targets, offices, "2024-05", previous=["amlo", "usmca"])]
     [('amlo', 'pronoun')]
     """
-    text = _prepare(sentence)
+    text = prepared if prepared is not None else _prepare(sentence)
     mentions: list[Mention] = []
     for target in targets:
         for match in target.pattern.finditer(text):
@@ -285,8 +305,22 @@ def _direction(value: float) -> str:
     return "favor" if value > 0 else "against"
 
 
+class _Found(dict):
+    """Cue matches by kind, scanned lazily: most sentences never need most kinds."""
+
+    def __init__(self, lexicon: dict[str, re.Pattern], text: str):
+        super().__init__()
+        self._lexicon, self._text = lexicon, text
+
+    def __missing__(self, kind: str) -> list[tuple[int, int, str]]:
+        pattern = self._lexicon.get(kind)
+        value = [] if pattern is None else [(m.start(), m.end(), m.group()) for m in pattern.finditer(self._text)]
+        self[kind] = value
+        return value
+
+
 def classify_sentence(
-    sentence: str, mentions: Sequence[Mention], lexicon_path: str | None = None
+    sentence: str, mentions: Sequence[Mention], lexicon_path: str | None = None, prepared: str | None = None
 ) -> dict[str, StanceCall]:
     """Label every mentioned target in one sentence: FAVOR, AGAINST or NONE, with the cues used.
 
@@ -302,8 +336,8 @@ def classify_sentence(
     if not mentions:
         return {}
     lex = _lexicon(lexicon_path).patterns
-    text = _prepare(sentence)
-    found = {kind: [(m.start(), m.end(), m.group()) for m in pattern.finditer(text)] for kind, pattern in lex.items()}
+    text = prepared if prepared is not None else _prepare(sentence)
+    found = _Found(lex, text)
     scores: dict[str, float] = {m.target: 0.0 for m in mentions}
     cues: dict[str, list[str]] = {m.target: [] for m in mentions}
     reported_targets: set[str] = set()
@@ -336,7 +370,7 @@ def classify_sentence(
         in_clause = [Mention(m.target, c_start, c_start, "implicit") for m in mentions if m.via == "implicit"] + in_clause
 
         def cues_in(kind: str) -> list[tuple[int, int, str]]:
-            return [c for c in found.get(kind, []) if c_start <= c[0] < c_end and not is_mention(c[0], c[1])]
+            return [c for c in found[kind] if c_start <= c[0] < c_end and not is_mention(c[0], c[1])]
 
         reporting = cues_in("reporting")
 
@@ -377,7 +411,7 @@ def classify_sentence(
         used: set[int] = set()
         if in_clause or _DEMONSTRATIVE.match(clause):
             # 1. Prescriptive marker + support/harm verb -> targets in the object.
-            for p0, p1, marker in cues_in("prescriptive"):
+            for p0, p1, marker in cues_in("prescriptive"):  # support and harm are scanned only if needed
                 verbs = sorted(
                     [(v0, v1, w, +1) for v0, v1, w in cues_in("support") if v0 >= p1]
                     + [(v0, v1, w, -1) for v0, v1, w in cues_in("harm") if v0 >= p1]
@@ -465,7 +499,7 @@ def classify_sentence(
                             if m.target == target and (m.via == "implicit" or a <= m.start < b)})
             if not spans:
                 continue
-            tone = _vader().polarity_scores(" ".join(sentence[a:b] for a, b in spans))["compound"]
+            tone = _tone(" ".join(sentence[a:b] for a, b in spans))
             if abs(tone) >= TONE_FALLBACK:
                 scores[target] = THRESHOLD * float(np.sign(tone))
                 cues[target].append(f"no cue; tone of its clause {tone:+.2f} -> {_direction(tone)}")
@@ -497,8 +531,9 @@ def _essay_rows(records: Sequence[tuple[int, int, str]], essay_date: str,
     for paragraph, index, sentence in records:
         if paragraph != last_paragraph:
             previous, last_paragraph = [], paragraph
-        mentions = find_mentions(sentence, targets, offices, essay_date, previous)
-        calls = classify_sentence(sentence, mentions)
+        prepared = _prepare(sentence)
+        mentions = find_mentions(sentence, targets, offices, essay_date, previous, prepared)
+        calls = classify_sentence(sentence, mentions, prepared=prepared)
         via: dict[str, str] = {}
         for m in mentions:
             via.setdefault(m.target, m.via)
@@ -620,6 +655,17 @@ def _vader():
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     return SentimentIntensityAnalyzer()
+
+
+_VADER_WORD = re.compile(r"[a-z][a-z'-]*")
+
+
+def _tone(text: str) -> float:
+    """VADER's compound score; 0 straight away when no word of ``text`` is in VADER's lexicon."""
+    analyzer = _vader()
+    if not any(word in analyzer.lexicon for word in _VADER_WORD.findall(text.lower())):
+        return 0.0
+    return analyzer.polarity_scores(text)["compound"]
 
 
 def vader_label(sentence: str, threshold: float = 0.05) -> str:
