@@ -9,6 +9,7 @@ can run in parallel (``--jobs``); the report order and content do not depend on 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -16,7 +17,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from .paths import essays_dir, reports_dir
+from .paths import cache_dir, essays_dir, reports_dir
 
 KERNEL = "python3"
 # Below this many essays the notebooks are quick and warming the cache first would only add start-up time.
@@ -61,19 +62,45 @@ def main(argv: list[str] | None = None) -> int:
         prepare(["--jobs", str(max(1, args.jobs))])
     output_dir = reports_dir(create=True)
     failed = []
+    # Start the notebooks that took longest last time first, so parallel runs end together;
+    # results are reported (and written) in the given order whatever the start order.
+    previous = _load_durations()
+    start_order = sorted(args.notebooks, key=lambda nb: -previous.get(nb.name, 0.0))
+    durations = {}
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        futures = [pool.submit(execute_to_html, nb, output_dir, args.timeout) for nb in args.notebooks]
-        for future in futures:  # report in the given order
-            notebook, seconds, error = future.result()
+        futures = {nb: pool.submit(execute_to_html, nb, output_dir, args.timeout) for nb in start_order}
+        for nb in args.notebooks:  # report in the given order
+            notebook, seconds, error = futures[nb].result()
+            durations[notebook.name] = round(seconds, 1)
             status = "ok" if not error else "FAILED"
             print(f"{status:6} {notebook.name:40} {seconds:6.1f} s -> {output_dir / (notebook.stem + '.html')}")
             if error:
                 failed.append(notebook.name)
                 print(error, file=sys.stderr)
+    _save_durations({**previous, **durations})
     if failed:
         print(f"{len(failed)} notebook(s) failed: {', '.join(failed)}", file=sys.stderr)
         return 1
     return 0
+
+
+def _durations_file() -> Path:
+    return cache_dir() / "run-durations.json"
+
+
+def _load_durations() -> dict[str, float]:
+    try:
+        return json.loads(_durations_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _save_durations(durations: dict[str, float]) -> None:
+    try:
+        _durations_file().parent.mkdir(parents=True, exist_ok=True)
+        _durations_file().write_text(json.dumps(durations, sort_keys=True), encoding="utf-8")
+    except OSError:
+        pass
 
 
 if __name__ == "__main__":
