@@ -8,6 +8,7 @@ import pandas as pd
 
 from .corpus import Corpus
 from .stats import mtld, type_token_ratio
+from .text import normalize_words
 
 __all__ = ["essay_overview", "sentence_lengths", "top_words"]
 
@@ -50,8 +51,9 @@ def top_words(corpus: Corpus, n: int = 15) -> pd.DataFrame:
     of that author). Ties are broken alphabetically, so the table is stable.
     """
     counts: dict[str, Counter] = {}
+    accents = corpus.accents
     for essay in corpus:
-        counts.setdefault(essay.author, Counter()).update(corpus.tokens(essay.text))
+        counts.setdefault(essay.author, Counter()).update(normalize_words(essay.words, accents=accents))
     rows = []
     for author in sorted(counts):
         total = sum(counts[author].values())

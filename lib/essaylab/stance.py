@@ -617,9 +617,11 @@ def aggregate_stance(
     def label_for(score: float) -> str:
         return "favor" if score >= min_stance else "against" if score <= -min_stance else "neutral"
 
+    groups = {key: frame for key, frame in evidence.groupby(["author", "target"], sort=False)}
+    empty = evidence.iloc[0:0]
     for author in authors:
         for target in targets:
-            cell = evidence[(evidence["author"] == author) & (evidence["target"] == target)]
+            cell = groups.get((author, target), empty)
             n = len(cell)
             x = cell["label"].map(values).to_numpy(dtype=float)
             if "basis" in cell:
