@@ -608,7 +608,8 @@ def aggregate_stance(
     else ``favor`` / ``against`` when the score is at least ``min_stance`` away
     from zero, else ``neutral``. Resampling the cell's sentences ``n_boot``
     times gives a 90% interval (``ci_low``, ``ci_high``) and ``agreement``, the
-    share of resamples that give the same label.
+    share of resamples that give the same label; ``n_tone`` counts the
+    favor/against sentences labelled by the tone fallback alone.
     """
     rng = np.random.default_rng(seed)
     rows = []
@@ -627,9 +628,10 @@ def aggregate_stance(
             if "basis" in cell:
                 x = x * np.where(cell["basis"].to_numpy() == "tone", tone_weight, 1.0)
             favor, against = int((x > 0).sum()), int((x < 0).sum())
+            n_tone = int((cell["basis"] == "tone").sum()) if "basis" in cell else 0
             if n == 0:
                 rows.append({"author": author, "target": target, "score": np.nan, "label": "insufficient",
-                             "n_sentences": 0, "n_favor": 0, "n_against": 0, "ci_low": np.nan,
+                             "n_sentences": 0, "n_favor": 0, "n_against": 0, "n_tone": 0, "ci_low": np.nan,
                              "ci_high": np.nan, "agreement": np.nan})
                 continue
             score = float(x.mean())
@@ -641,7 +643,7 @@ def aggregate_stance(
             agreement = float(np.mean([label_for(b) == label for b in boot])) if label != "insufficient" else np.nan
             rows.append({
                 "author": author, "target": target, "score": score, "label": label, "n_sentences": n,
-                "n_favor": favor, "n_against": against, "ci_low": float(np.quantile(boot, 0.05)),
+                "n_favor": favor, "n_against": against, "n_tone": n_tone, "ci_low": float(np.quantile(boot, 0.05)),
                 "ci_high": float(np.quantile(boot, 0.95)), "agreement": agreement,
             })
     return pd.DataFrame(rows)
