@@ -17,6 +17,10 @@ REPORTS_DIR ?= reports
 export ESSAYS_DIR  := $(abspath $(ESSAYS_DIR))
 export RESULTS_DIR := $(abspath $(RESULTS_DIR))
 export REPORTS_DIR := $(abspath $(REPORTS_DIR))
+# Optional: another stance targets file (notebook 04); made absolute like the folders.
+ifdef STANCE_TARGETS
+export STANCE_TARGETS := $(abspath $(STANCE_TARGETS))
+endif
 # Notebooks draw with the kernel's inline backend (do not export MPLBACKEND: a
 # non-interactive backend such as Agg would leave the reports without figures).
 unexport MPLBACKEND
