@@ -14,12 +14,15 @@ JOBS        ?= 2
 ESSAYS_DIR  ?= seeds
 RESULTS_DIR ?= results
 REPORTS_DIR ?= reports
-export ESSAYS_DIR  := $(abspath $(ESSAYS_DIR))
-export RESULTS_DIR := $(abspath $(RESULTS_DIR))
-export REPORTS_DIR := $(abspath $(REPORTS_DIR))
+# (`override` so that `make analysis ESSAYS_DIR=x` is made absolute too.)
+override ESSAYS_DIR  := $(abspath $(ESSAYS_DIR))
+override RESULTS_DIR := $(abspath $(RESULTS_DIR))
+override REPORTS_DIR := $(abspath $(REPORTS_DIR))
+export ESSAYS_DIR RESULTS_DIR REPORTS_DIR
 # Optional: another stance targets file (notebook 04); made absolute like the folders.
 ifdef STANCE_TARGETS
-export STANCE_TARGETS := $(abspath $(STANCE_TARGETS))
+override STANCE_TARGETS := $(abspath $(STANCE_TARGETS))
+export STANCE_TARGETS
 endif
 # Notebooks draw with the kernel's inline backend (do not export MPLBACKEND: a
 # non-interactive backend such as Agg would leave the reports without figures).
