@@ -47,7 +47,7 @@ def code_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def essay_key(raw: str) -> str:  # noqa: D401 - kept for readability at call sites
+def essay_key(raw: str) -> str:
     """The cache key of an essay's processed text.
 
     >>> essay_key("a") == essay_key("a") != essay_key("b")

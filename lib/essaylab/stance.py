@@ -60,6 +60,7 @@ __all__ = [
     "read_labels",
     "join_labels",
     "validate",
+    "compare_positions",
     "SYSTEMS",
 ]
 
@@ -488,6 +489,7 @@ def classify_sentence(
         if in_clause:
             previous_clause = in_clause
 
+    by_tone: set[str] = set()
     if TONE_FALLBACK is not None:
         # No cue at all for a target: the tone of the clauses that mention it decides, if it is strong
         # and the target is not merely reporting (a reporter's clause tone is not the author's view).
@@ -503,11 +505,12 @@ def classify_sentence(
             if abs(tone) >= TONE_FALLBACK:
                 scores[target] = THRESHOLD * float(np.sign(tone))
                 cues[target].append(f"no cue; tone of its clause {tone:+.2f} -> {_direction(tone)}")
+                by_tone.add(target)
 
     calls = {}
     for target, value in scores.items():
         label = "favor" if value >= THRESHOLD else "against" if value <= -THRESHOLD else "none"
-        basis = "" if label == "none" else "tone" if cues[target] and cues[target][-1].startswith("no cue;") else "cue"
+        basis = "" if label == "none" else "tone" if target in by_tone else "cue"
         calls[target] = StanceCall(target, label, float(np.clip(value / 2, -1, 1)), tuple(cues[target]), basis)
     return calls
 
@@ -794,3 +797,27 @@ def validate(essays_dir: str | Path, labels_path: str | Path,
     joined = join_labels(stance_evidence(corpus, targets_path), read_labels(labels_path))
     scores = evaluate(joined, list(SYSTEMS)).rename(columns=SYSTEMS)
     return joined, scores
+
+
+def compare_positions(cells: pd.DataFrame, positions: pd.DataFrame, author_of: dict[str, str]) -> pd.DataFrame:
+    """Author-level labels against an essay's recorded overall positions (``essay, target, expected``).
+
+    Adds ``agreement``: ``same``, ``opposite`` (favor vs against), ``different`` (e.g.
+    neutral where the essay takes a side), ``method: insufficient``, or ``essay: mixed or
+    not discussed`` (no single expected label to compare with).
+
+    >>> cells = pd.DataFrame({"author": ["A", "A", "A"], "target": ["t", "u", "v"],
+    ...                       "label": ["favor", "neutral", "against"]})
+    >>> positions = pd.DataFrame({"essay": ["a"] * 3, "target": ["t", "u", "v"],
+    ...                           "expected": ["favor", "against", "favor"]})
+    >>> compare_positions(cells, positions, {"a": "A"})["agreement"].tolist()
+    ['same', 'different', 'opposite']
+    """
+    expected = positions.assign(author=positions["essay"].map(author_of))
+    both = expected.merge(cells[["author", "target", "label"]], on=["author", "target"])
+    sided = ["favor", "against"]
+    both["agreement"] = np.select(
+        [both["label"] == "insufficient", both["expected"].isin(["mixed", "not discussed"]),
+         both["label"].eq(both["expected"]), both["label"].isin(sided) & both["expected"].isin(sided)],
+        ["method: insufficient", "essay: mixed or not discussed", "same", "opposite"], "different")
+    return both
