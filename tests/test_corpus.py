@@ -184,3 +184,17 @@ def test_cache_gives_the_same_sentences_and_tokens(tmp_path, monkeypatch):
     assert [(e.sentence_records, e.sentence_words) for e in warm] == cold_records
     monkeypatch.setenv("ESSAYLAB_CACHE", "off")
     assert [(e.sentence_records, e.sentence_words) for e in load_corpus(SEEDS)] == cold_records
+
+
+def test_disclaimer_word_test_never_hides_a_disclaimer():
+    """The cheap literal test in front of the disclaimer regex only skips paragraphs the regex would not match."""
+    from essaylab import matter
+
+    samples = [p for e in load_corpus(SEEDS) for p in e.paragraphs] + [m.text for e in load_corpus(SEEDS)
+                                                                       for m in e.front_matter + e.back_matter] + [
+        "The views expressed here are the author's own.", "This does NOT necessarily reflect the views of X.",
+        "© 2024 Example Press. All Rights Reserved.", "This essay was originally published in Foo.",
+        "Subscribe to our newsletter.", "Sign up for updates.", "Read more: the border.",
+        "The Institute takes pride in serving the public.", "Copyright Example."]
+    for text in samples:
+        assert matter._is_disclaimer(text) == bool(matter._DISCLAIMER.search(text)), text

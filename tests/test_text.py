@@ -111,3 +111,26 @@ def test_fold_accents(text_in, expected):
 
 def test_word_tokens_keep_stop_words():
     assert word_tokens("The cartels and the border") == ["the", "cartels", "and", "the", "border"]
+
+
+@pytest.mark.parametrize("words", [
+    ["the", "united", "states", "of", "america"],
+    ["lópez", "obrador", "united"],
+    ["mexico", "city", "mexico", "city"],
+    ["united"],
+    [],
+])
+def test_join_multiwords_matches_nltk_mwetokenizer(words):
+    from essaylab.text import _mwe_tokenizer, join_multiwords
+
+    folded = [fold_accents(w) for w in words]
+    assert [fold_accents(w) for w in join_multiwords(words)] == _mwe_tokenizer().tokenize(folded)
+
+
+def test_join_multiwords_matches_nltk_mwetokenizer_on_the_essays():
+    from essaylab.text import _mwe_tokenizer, join_multiwords
+
+    for essay in load_corpus(SEEDS):
+        words = essay.words
+        assert [fold_accents(w) for w in join_multiwords(words)] == _mwe_tokenizer().tokenize(
+            [fold_accents(w) for w in words])

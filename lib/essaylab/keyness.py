@@ -153,11 +153,24 @@ def essay_terms(essay, bigrams: bool = True) -> list[list[str]]:
     return value
 
 
-def _with_accents(terms: list[str], accents: Mapping[str, str]) -> list[str]:
-    """Give every word of every term the corpus's accented spelling (``lopez obrador`` -> ``lópez obrador``)."""
-    if not accents:
-        return terms
-    return [" ".join(accents.get(fold_accents(part), part) for part in term.split(" ")) for term in terms]
+def _with_accents(term: str, accents: Mapping[str, str]) -> str:
+    """Give every word of a term the corpus's accented spelling (``lopez obrador`` -> ``lópez obrador``)."""
+    return " ".join(accents.get(fold_accents(part), part) for part in term.split(" "))
+
+
+def _merge_columns(counts: sp.spmatrix, vocabulary: np.ndarray, accents: Mapping[str, str]):
+    """Respell the vocabulary with ``accents`` and add up the columns that become the same term.
+
+    Done on the distinct terms (the columns), not on every occurrence, so it costs little
+    however long the corpus. Returns ``(counts, vocabulary)`` with the vocabulary sorted.
+    """
+    respelled = np.array([_with_accents(term, accents) for term in vocabulary], dtype=object)
+    if not accents or (respelled == vocabulary).all():
+        return counts, vocabulary
+    merged, column = np.unique(respelled.astype(str), return_inverse=True)
+    to_merged = sp.csr_matrix((np.ones(len(vocabulary), dtype=counts.dtype), (np.arange(len(vocabulary)), column)),
+                              shape=(len(vocabulary), len(merged)))
+    return counts @ to_merged, merged.astype(object)
 
 
 def term_kind(term: str) -> str:
@@ -262,10 +275,11 @@ def term_counts(corpus: Corpus, *, min_count: int = 2, bigrams: bool = True) -> 
     sentences = corpus.sentences_frame()
     paragraphs = corpus.paragraphs_frame()[["essay", "author", "paragraph", "text"]]
     accents = corpus.accents
-    per_sentence = [_with_accents(terms, accents) for essay in corpus for terms in essay_terms(essay, bigrams)]
+    per_sentence = [terms for essay in corpus for terms in essay_terms(essay, bigrams)]
     vectorizer = CountVectorizer(analyzer=lambda terms: terms)
-    counts = vectorizer.fit_transform(per_sentence).tocsc()
-    vocabulary = vectorizer.get_feature_names_out()
+    counts, vocabulary = _merge_columns(vectorizer.fit_transform(per_sentence), vectorizer.get_feature_names_out(),
+                                        accents)
+    counts = counts.tocsc()
     totals = np.asarray(counts.sum(axis=0)).ravel()
     keep = totals >= min_count
     vocabulary, counts, totals = vocabulary[keep], counts[:, keep], totals[keep]

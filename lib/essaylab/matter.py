@@ -60,6 +60,11 @@ _DISCLAIMER = re.compile(
     r"(?:published|appeared|adapted)\b|\bsubscribe to\b|\bsign up for\b|\bread more\b",
     re.IGNORECASE,
 )
+# Literal words one of which every _DISCLAIMER match contains: a cheap test that spares most
+# paragraphs the (slow, case-insensitive, many-branched) regex.
+_DISCLAIMER_WORDS = ("expressed", "not reflect", "not represent", "not necessarily", "endorsement",
+                     "rights reserved", "\u00a9", "copyright", "takes pride in serving", "this article",
+                     "this essay", "this piece", "this commentary", "subscribe to", "sign up for", "read more")
 # "<Name> is the founder of", "<Name> is research professor at", "<Name> serves as".
 _NAME = r"(?:Dr\.\s+)?(?:[A-Z][\w'\u2019.-]*\.?\s+){1,4}[A-Z][\w'\u2019-]+"
 _BIO_START = re.compile(rf"^{_NAME},?\s+(?:is|was|serves as|has served as|has been|previously served|teaches|directs|leads|heads)\b")
@@ -111,9 +116,14 @@ def matter_kind(paragraph: str, author: str = "") -> str | None:
         return "bio"
     if words <= 20 and _HANDLE.search(text):
         return "handle"
-    if words <= 150 and _DISCLAIMER.search(text):
+    if words <= 150 and _is_disclaimer(text):
         return "disclaimer"
     return None
+
+
+def _is_disclaimer(text: str) -> bool:
+    lowered = " ".join(text.lower().split())
+    return any(word in lowered for word in _DISCLAIMER_WORDS) and bool(_DISCLAIMER.search(text))
 
 
 def separate_matter(

@@ -234,7 +234,52 @@ def multiword_names() -> tuple[tuple[str, ...], ...]:
 
 @lru_cache(maxsize=1)
 def _mwe_tokenizer() -> MWETokenizer:
+    """NLTK's multiword tokenizer over :func:`multiword_names` (the reference :func:`join_multiwords` matches)."""
     return MWETokenizer(list(multiword_names()), separator=" ")
+
+
+@lru_cache(maxsize=1)
+def _multiword_table() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """First word of each multiword name -> the remaining words of the names it starts, longest first."""
+    table: dict[str, list[tuple[str, ...]]] = {}
+    for name in multiword_names():
+        table.setdefault(name[0], []).append(name[1:])
+    return {first: tuple(sorted(set(tails), key=lambda t: (-len(t), t))) for first, tails in table.items()}
+
+
+def _fold(word: str) -> str:
+    return word if word.isascii() else fold_accents(word)
+
+
+def join_multiwords(words: Sequence[str]) -> list[str]:
+    """Join the words of multiword names (:func:`multiword_names`) with a space, keeping their spelling.
+
+    Matching ignores accents and takes the longest name that starts at a word,
+    as NLTK's ``MWETokenizer`` does (a test checks they agree); only the words
+    that can start a name are looked at, so long texts cost one set lookup per word.
+
+    >>> join_multiwords(["the", "united", "states", "and", "lópez", "obrador"])
+    ['the', 'united states', 'and', 'lópez obrador']
+    """
+    table = _multiword_table()
+    words = list(words)
+    starts = [i for i, w in enumerate(words) if w in table or (not w.isascii() and fold_accents(w) in table)]
+    if not starts:
+        return words
+    out: list[str] = []
+    done = 0  # words[:done] are in `out`
+    for i in starts:
+        if i < done:
+            continue
+        for tail in table[_fold(words[i])]:
+            end = i + 1 + len(tail)
+            if end <= len(words) and all(_fold(w) == t for w, t in zip(words[i + 1:end], tail)):
+                out.extend(words[done:i])
+                out.append(" ".join(words[i:end]))
+                done = end
+                break
+    out.extend(words[done:])
+    return out
 
 
 def word_tokens(text: str) -> list[str]:
@@ -348,21 +393,15 @@ def normalize_words(
     >>> normalize_words(["the", "united", "states", "and", "lopez", "obrador"], accents={"lopez": "lópez"})
     ['united states', 'lópez obrador']
     """
-    words = list(words)
-    if multiwords:
-        folded = [w if w.isascii() else fold_accents(w) for w in words]
-        joined = _mwe_tokenizer().tokenize(folded)
-        if len(joined) != len(words):
-            # Re-attach the original spellings to the joined, folded tokens.
-            out: list[str] = []
-            i = 0
-            for token in joined:
-                n = token.count(" ") + 1
-                out.append(words[i] if n == 1 else " ".join(words[i:i + n]))
-                i += n
-            words = out
-    if accents:
-        words = [accents.get(w if w.isascii() else fold_accents(w), w) if " " not in w else
-                 " ".join(accents.get(fold_accents(part), part) for part in w.split(" ")) for w in words]
+    words = join_multiwords(words) if multiwords else list(words)
     stops = stop_words() if remove_stopwords else frozenset()
-    return [w for w in words if len(w) >= min_length and w not in stops]
+    # Each distinct word is normalised once (accent spelling, stop word, length), then mapped.
+    forms = {}
+    for word in set(words):
+        if accents:
+            word_out = (accents.get(_fold(word), word) if " " not in word else
+                        " ".join(accents.get(fold_accents(part), part) for part in word.split(" ")))
+        else:
+            word_out = word
+        forms[word] = word_out if len(word_out) >= min_length and word_out not in stops else None
+    return [form for form in map(forms.__getitem__, words) if form is not None]
