@@ -281,3 +281,18 @@ def test_nmf_beats_default_lda_on_seeds(seeds_pipeline):
     default = LatentDirichletAllocation(n_components=k, random_state=0).fit(plain)
     theirs = tp.topic_coherence(tp.top_term_ids(default.components_, 10), plain).mean()
     assert ours > theirs
+
+
+def test_weights_only_lda_gives_the_same_topics_as_scikit_learn(seeds_pipeline):
+    """The sweep's LDA skips scikit-learn's final perplexity pass; its topic-word weights must not change."""
+    from sklearn.decomposition import LatentDirichletAllocation
+    from threadpoolctl import threadpool_limits
+
+    counts = seeds_pipeline[2]
+    with threadpool_limits(limits=1):
+        fast = tp._fit("lda", counts, 5, 3, 10, weights_only=True).estimator
+        full = LatentDirichletAllocation(n_components=5, learning_method="batch", max_iter=10,
+                                         max_doc_update_iter=tp.LDA_DOC_UPDATE_ITER, random_state=3).fit(counts)
+    assert np.array_equal(fast.components_, full.components_)
+    assert np.isnan(fast.bound_) and np.isfinite(full.bound_)
+    assert np.array_equal(fast.transform(counts[:5]), full.transform(counts[:5]))
