@@ -296,3 +296,16 @@ def test_weights_only_lda_gives_the_same_topics_as_scikit_learn(seeds_pipeline):
     assert np.array_equal(fast.components_, full.components_)
     assert np.isnan(fast.bound_) and np.isfinite(full.bound_)
     assert np.array_equal(fast.transform(counts[:5]), full.transform(counts[:5]))
+
+
+def test_sweep_is_cached_by_its_inputs(seeds_pipeline, tmp_path, monkeypatch):
+    monkeypatch.setenv("ESSAYLAB_CACHE", str(tmp_path))
+    counts = seeds_pipeline[2][:40]
+    first = tp.sweep(counts, counts, [3], seeds=[0, 1], models=["nmf"], n_top=5)
+    stored = list(tmp_path.rglob("*.pkl"))
+    assert len(stored) == 1
+    again = tp.sweep(counts, counts, [3], seeds=[0, 1], models=["nmf"], n_top=5)
+    pd.testing.assert_frame_equal(first, again)
+    assert list(tmp_path.rglob("*.pkl")) == stored  # read back, not refitted
+    tp.sweep(counts, counts, [3], seeds=[0, 2], models=["nmf"], n_top=5)  # another setting, another key
+    assert len(list(tmp_path.rglob("*.pkl"))) == 2

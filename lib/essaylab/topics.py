@@ -23,11 +23,13 @@ no human on an unseen corpus. Every random step takes a seed.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -38,6 +40,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from threadpoolctl import threadpool_limits
 
+from . import cache
 from .text import sentence_spans
 
 __all__ = [
@@ -482,12 +485,45 @@ def sweep(
     ``k``. ``stability`` is :func:`topic_stability` over the refits.
     ``max_iter`` maps model kind to its iteration cap.
 
+    The table is kept in the on-disk cache (:mod:`essaylab.cache`) under a key
+    made of the two matrices, every setting, this module's code and the
+    scikit-learn and NumPy versions, so a rerun on unchanged input does not refit
+    dozens of models; any change gives a new key.
+
     >>> counts = sparse.csr_matrix(np.kron(np.eye(2, dtype=int), np.ones((6, 3), dtype=int)))
     >>> sweep(counts, counts, [2], seeds=[0, 1], models=["nmf"], n_top=3)
       model  k  coherence  stability
     0   nmf  2        1.0        1.0
     """
     max_iter = {"nmf": 200, "lda": 10, **(max_iter or {})}
+    key = _sweep_key(counts, reference, list(k_values), seeds, models, n_top, subsample, max_iter)
+    stored = cache.load(key)
+    if stored is not None:
+        return stored
+    table = _sweep(counts, reference, k_values, seeds, models, n_top, subsample, max_iter)
+    cache.store(key, table)
+    return table
+
+
+def _digest(matrix: sparse.spmatrix) -> str:
+    matrix = sparse.csr_matrix(matrix)
+    matrix.sort_indices()
+    digest = hashlib.sha256(repr((matrix.shape, str(matrix.dtype))).encode())
+    for part in (matrix.data, matrix.indices, matrix.indptr):
+        digest.update(np.ascontiguousarray(part).tobytes())
+    return digest.hexdigest()
+
+
+def _sweep_key(counts, reference, *settings) -> str:
+    """The sweep's inputs, settings, this module's code and the library versions: one cache key."""
+    import sklearn
+
+    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    return cache.key("sweep", code, sklearn.__version__, np.__version__, _digest(counts), _digest(reference),
+                     repr(settings))
+
+
+def _sweep(counts, reference, k_values, seeds, models, n_top, subsample, max_iter) -> pd.DataFrame:
     n_rows = counts.shape[0]
     size = min(n_rows, max(2, round(subsample * n_rows)))
     subsets = [np.sort(np.random.default_rng(s).choice(n_rows, size=size, replace=False)) for s in seeds]
