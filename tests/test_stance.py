@@ -8,8 +8,8 @@ import pytest
 
 from conftest import SEEDS, write_corpus
 from essaylab import load_corpus
-from essaylab.stance import (aggregate_stance, classify_sentence, evaluate, find_mentions, join_labels,
-                             load_targets, macro_f1, read_labels, stance_evidence, vader_label)
+from essaylab.stance import (aggregate_stance, classify_sentence, compare_positions, evaluate, find_mentions,
+                             join_labels, load_targets, macro_f1, read_labels, stance_evidence, vader_label)
 
 TARGETS, OFFICES = load_targets()
 
@@ -124,7 +124,8 @@ def test_method_beats_tone_baseline_on_hand_labels():
     corpus = load_corpus(SEEDS)
     gold = read_labels(SEEDS.parent / "validation" / "stance" / "gold.csv")
     joined = join_labels(stance_evidence(corpus), gold)
-    assert len(joined) == len(gold)
+    assert joined["labelled"].sum() == len(gold)  # every hand label, plus the mentions the coders did not label
+    assert (joined.loc[~joined["labelled"], "gold"] == "none").all()
     overall = evaluate(joined, ["rules", "vader", "rules_given", "vader_given"]).set_index("target").loc["ALL"]
     assert overall["rules"] > overall["vader"] + 0.1            # end to end
     assert overall["rules_given"] > overall["vader_given"] + 0.1  # target given
@@ -139,3 +140,45 @@ def test_new_essay_with_opposite_views(tmp_path):
     by_target = evidence.groupby("target")["label"].agg(set)
     assert by_target["usmca"] == {"against"}
     assert "favor" in by_target["military_action"]
+
+
+def test_join_labels_counts_unlabelled_detections_against_the_method():
+    evidence = pd.DataFrame({"essay": ["e", "e"], "author": ["A", "A"], "paragraph": [0, 0],
+                             "sentence_index": [0, 1], "sentence": ["Trump is wrong.", "China is great."],
+                             "target": ["trump", "china"], "via": ["name", "name"], "label": ["against", "favor"],
+                             "score": [-0.5, 0.5], "basis": ["cue", "cue"], "cues": ["x", "y"]})
+    labels = pd.DataFrame({"essay": ["e"], "text": ["Trump is wrong."], "target": ["trump"], "label": ["against"]})
+    joined = join_labels(evidence, labels)
+    assert joined[["target", "gold", "labelled", "rules"]].values.tolist() == [
+        ["trump", "against", True, "against"], ["china", "none", False, "favor"]]
+    scores = evaluate(joined, ["rules", "rules_given"]).set_index("target").loc["ALL"]
+    assert scores["rules_given"] == 1.0  # target given: the labelled pair only
+    assert scores["rules"] == 0.5        # end to end: the unlabelled "favor" is a false positive
+
+
+@pytest.mark.parametrize("sentences, expected", [
+    # a reference counts only once the essay has named the target
+    (["Mexico should defend the accord."], [[]]),
+    (["The USMCA is up for review.", "Mexico should defend the accord."], [[("usmca", "name")], [("usmca", "reference")]]),
+    # a sentence-initial "It"/"That" refers back to the previous sentence's one target ...
+    (["Mass deportation is on the agenda.", "It is cruel."], [[("deportation", "name")], [("deportation", "anaphor")]]),
+    (["Sheinbaum signed it.", "That was a mistake."], [[("sheinbaum", "name")], [("sheinbaum", "anaphor")]]),
+    # ... but "It" never to a person, and nothing when the previous sentence has two targets
+    (["Sheinbaum signed it.", "It was a mistake."], [[("sheinbaum", "name")], []]),
+    (["China and the USMCA matter.", "It is cruel."], [[("china", "name"), ("usmca", "name")], []]),
+    # "It" that is not a subject followed by a verb is no reference
+    (["Nearshoring is growing.", "It-related jobs pay well."], [[("nearshoring", "name")], []]),
+])
+def test_references_and_anaphora_in_context(tmp_path, sentences, expected):
+    folder = write_corpus(tmp_path / "e", {"x.txt": " ".join(sentences)},
+                          rows=[{"file": "x.txt", "author": "A", "date": "2024-05"}])
+    evidence = stance_evidence(load_corpus(folder))
+    got = [sorted((r.target, r.via) for r in evidence[evidence["sentence_index"] == i].itertuples())
+           for i in range(len(sentences))]
+    assert got == expected
+
+
+def test_positions_accept_not_discussed_with_underscore():
+    cells = pd.DataFrame({"author": ["A"], "target": ["t"], "label": ["neutral"]})
+    positions = pd.DataFrame({"essay": ["a"], "target": ["t"], "expected": ["not_discussed"]})
+    assert compare_positions(cells, positions, {"a": "A"})["agreement"].tolist() == ["essay: mixed or not discussed"]

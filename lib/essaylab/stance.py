@@ -109,6 +109,7 @@ class Target:
     opposite: re.Pattern | None = field(default=None, repr=False, compare=False)
     pronouns: tuple[str, ...] = ()
     offices: tuple[tuple[str, str, str], ...] = ()  # (office name, start ISO date, end ISO date) per term
+    references: re.Pattern | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,7 @@ def load_targets(path: str | Path | None = None) -> tuple[list[Target], dict[str
                       if spec.get("opposites") else None),
             pronouns=tuple(p.lower() for p in spec.get("pronouns", ())),
             offices=tuple((t["name"], t["start"], t["end"]) for t in terms),
+            references=_compile_phrases(spec["references"]) if spec.get("references") else None,
         ))
     return targets, offices
 
@@ -188,6 +190,12 @@ def _parse_date(value: str) -> date | None:
 
 
 _PRONOUN = re.compile(r"\b(he|she|his|her|him)\b")
+# "It is cruel.", "But that would be a mistake.", "This was overdue.": a demonstrative or "it" as the subject.
+_ANAPHOR = re.compile(
+    r"^(?:(?:but|and|yet|still|so|indeed|in short|in fact|worse|instead|of course),?\s+)?(it|this|that)\s+"
+    r"(?:is|was|would|will|has|had|could|can|may|might|must|should|does|did|means|meant|seems|seemed|remains|"
+    r"remained|sounds|looks|proved|proves|makes|made|amounts|works|worked|helps|helped|hurts|hurt)\b"
+)
 
 
 def find_mentions(
@@ -197,15 +205,22 @@ def find_mentions(
     essay_date: str = "",
     previous: Iterable[str] = (),
     prepared: str | None = None,
+    named_before: Iterable[str] = (),
 ) -> list[Mention]:
-    """Mentions of targets in a sentence: by name or alias, by office, or by a sentence-initial pronoun.
+    """Mentions of targets in a sentence: by name or alias, by office, by reference, or by a pronoun.
 
     * an office reference ("the Mexican president") resolves to the target that
       held the office on the essay's date;
     * in a sentence that names no person target, the first personal pronoun
       ("He has eroded …", "… under his watch") resolves to the one person target
       of the previous sentence (``previous``: its target ids) whose pronouns
-      include it; with two candidates, or none, nothing is resolved.
+      include it; with two candidates, or none, nothing is resolved;
+    * a target's ``references`` ("the accord" for the USMCA) count once the
+      essay has named the target in an earlier sentence (``named_before``);
+    * a sentence that opens with "It", "This" or "That" as its subject ("It is
+      cruel", "That was a mistake") refers back to the one target of the
+      previous sentence (``previous``), when there is exactly one ("It" only
+      to a target that is not a person) and the sentence does not name it.
 
     >>> targets, offices = load_targets()
     >>> [(m.target, m.via) for m in find_mentions("López Obrador's policies have violated the USMCA.", targets)]
@@ -214,6 +229,10 @@ def find_mentions(
     [('amlo', 'office')]
     >>> [(m.target, m.via) for m in find_mentions("He ended it.", targets, offices, "2024-05", previous=["amlo", "usmca"])]
     [('amlo', 'pronoun')]
+    >>> [(m.target, m.via) for m in find_mentions("Mexico should defend the accord.", targets, named_before=["usmca"])]
+    [('usmca', 'reference')]
+    >>> [(m.target, m.via) for m in find_mentions("It is cruel.", targets, previous=["deportation"])]
+    [('deportation', 'anaphor')]
     """
     text = prepared if prepared is not None else _prepare(sentence)
     mentions: list[Mention] = []
@@ -233,7 +252,19 @@ def find_mentions(
                     if not any(m.start <= match.start() < m.end or match.start() <= m.start < match.end()
                                for m in mentions):
                         mentions.append(Mention(target.id, match.start(), match.end(), "office"))
+    named_before = set(named_before)
+    for target in targets:
+        if target.references is None or target.id not in named_before:
+            continue
+        for match in target.references.finditer(text):
+            if not any(m.start < match.end() and match.start() < m.end for m in mentions):
+                mentions.append(Mention(target.id, match.start(), match.end(), "reference"))
     people = {t.id for t in targets if t.pronouns}
+    previous = list(dict.fromkeys(previous))
+    opening = _ANAPHOR.match(text)
+    if opening and len(previous) == 1 and previous[0] not in {m.target for m in mentions} \
+            and not (opening.group(1) == "it" and previous[0] in people):
+        mentions.append(Mention(previous[0], opening.start(1), opening.end(1), "anaphor"))
     if not people & {m.target for m in mentions}:
         previous = set(previous)
         for pronoun in _PRONOUN.finditer(text):
@@ -530,12 +561,14 @@ def _essay_rows(records: Sequence[tuple[int, int, str]], essay_date: str,
     targets, offices = load_targets(targets_path)
     rows = []
     previous: list[str] = []
+    named: set[str] = set()  # targets the essay has named so far (their references count from then on)
     last_paragraph = -1
     for paragraph, index, sentence in records:
         if paragraph != last_paragraph:
             previous, last_paragraph = [], paragraph
         prepared = _prepare(sentence)
-        mentions = find_mentions(sentence, targets, offices, essay_date, previous, prepared)
+        mentions = find_mentions(sentence, targets, offices, essay_date, previous, prepared, named)
+        named.update(m.target for m in mentions if m.via == "name")
         calls = classify_sentence(sentence, mentions, prepared=prepared)
         via: dict[str, str] = {}
         for m in mentions:
@@ -544,7 +577,7 @@ def _essay_rows(records: Sequence[tuple[int, int, str]], essay_date: str,
             call = calls[target_id]
             rows.append((paragraph, index, sentence, target_id, via[target_id], call.label, call.score, call.basis,
                          "; ".join(call.cues)))
-        previous = [m.target for m in mentions]
+        previous = [m.target for m in mentions if m.via != "opposite"]
     return rows
 
 
@@ -708,15 +741,23 @@ def macro_f1(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str
 def evaluate(joined: pd.DataFrame, systems: Sequence[str]) -> pd.DataFrame:
     """Macro-F1 (favor, against) per target and overall for each system column against ``gold``.
 
-    ``joined`` has columns ``target``, ``gold`` and one label column per system.
-    Returns ``target, n, n_favor, n_against`` plus one column per system.
+    ``joined`` has columns ``target``, ``gold`` and one label column per system, and
+    optionally ``labelled`` (see :func:`join_labels`): systems whose name ends in
+    ``_given`` are scored on the labelled rows only, the others on every row.
+    Returns ``target, n, n_favor, n_against`` (labelled pairs), ``n_unlabelled``
+    (mentions found that the coders did not label) plus one column per system.
     """
     rows = []
+    if "labelled" not in joined:
+        joined = joined.assign(labelled=True)
     for target, group in [("ALL", joined)] + sorted(joined.groupby("target")):
-        row = {"target": target, "n": len(group), "n_favor": int((group["gold"] == "favor").sum()),
-               "n_against": int((group["gold"] == "against").sum())}
+        labelled = group[group["labelled"]]
+        row = {"target": target, "n": len(labelled), "n_favor": int((labelled["gold"] == "favor").sum()),
+               "n_against": int((labelled["gold"] == "against").sum()), "n_unlabelled": len(group) - len(labelled)}
         for system in systems:
-            row[system] = macro_f1(list(group["gold"]), list(group[system]))
+            # The target-given reading scores the hand-labelled pairs only (SemEval-2016 Task 6).
+            scored = labelled if system.endswith("_given") else group
+            row[system] = macro_f1(list(scored["gold"]), list(scored[system]))
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -742,30 +783,38 @@ def join_labels(evidence: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
     """Put the method's label and the tone baseline next to each hand label.
 
     Returns one row per hand-labelled (sentence, target) of the essays present in
-    ``evidence``: ``essay, sentence, target, gold, rules, vader, detected,
-    rules_given, vader_given, via, cues``. Two readings:
+    ``evidence``, plus one per mention the method found that the coders did not
+    label (``labelled`` False, ``gold`` "none": the coders saw no mention, so no
+    stance). Columns ``essay, sentence, target, gold, labelled, rules, vader,
+    detected, rules_given, vader_given, via, cues``. Two readings:
 
     * end to end (``rules``, ``vader``): both systems see only the mentions the
-      method detects; an undetected target is ``none`` for both, as in the corpus results;
+      method detects; an undetected target is ``none`` for both, as in the corpus
+      results, and a stance on a mention the coders did not see counts against them;
     * target given (``rules_given``, ``vader_given``), as in SemEval-2016 Task 6:
-      both label every hand-labelled pair; for an undetected target the method
-      treats it as the topic of each clause.
+      only the hand-labelled pairs, each labelled by both systems; for an
+      undetected target the method treats it as the topic of each clause.
     """
     ev = evidence.assign(key=evidence["sentence"].map(_sentence_key))
     lab = labels[labels["essay"].isin(set(evidence["essay"]))].assign(key=lambda d: d["text"].map(_sentence_key))
-    joined = lab.merge(ev[["essay", "key", "target", "label", "via", "cues"]],
-                       on=["essay", "key", "target"], how="left", suffixes=("_gold", ""))
+    ev = ev[ev["essay"].isin(set(lab["essay"]))]
+    joined = lab.merge(ev[["essay", "key", "sentence", "target", "label", "via", "cues"]],
+                       on=["essay", "key", "target"], how="outer", suffixes=("_gold", ""), indicator=True)
+    labelled = joined["_merge"] != "right_only"
+    text = joined["text"].where(labelled, joined["sentence"])
     detected = joined["label"].notna()
-    vader = joined["text"].map(vader_label)
-    given = [label if found else _implicit_call(text, target).label
-             for label, found, text, target in zip(joined["label"], detected, joined["text"], joined["target"])]
+    vader = text.map(vader_label)
+    given = [label if found else _implicit_call(sentence, target).label if is_labelled else "none"
+             for label, found, sentence, target, is_labelled in zip(joined["label"], detected, text,
+                                                                     joined["target"], labelled)]
     out = pd.DataFrame({
-        "essay": joined["essay"], "sentence": joined["text"], "target": joined["target"],
-        "gold": joined["label_gold"], "rules": joined["label"].fillna("none"),
+        "essay": joined["essay"], "sentence": text, "target": joined["target"],
+        "gold": joined["label_gold"].fillna("none"), "labelled": labelled, "rules": joined["label"].fillna("none"),
         "vader": vader.where(detected, "none"), "detected": detected, "rules_given": given,
         "vader_given": vader, "via": joined["via"].fillna(""), "cues": joined["cues"].fillna(""),
     })
-    return out.reset_index(drop=True)
+    order = out.assign(_l=~out["labelled"]).sort_values(["_l", "essay", "sentence", "target"], kind="mergesort")
+    return order.drop(columns="_l").reset_index(drop=True)
 
 
 def _implicit_call(sentence: str, target: str) -> StanceCall:
@@ -813,7 +862,8 @@ def compare_positions(cells: pd.DataFrame, positions: pd.DataFrame, author_of: d
     >>> compare_positions(cells, positions, {"a": "A"})["agreement"].tolist()
     ['same', 'different', 'opposite']
     """
-    expected = positions.assign(author=positions["essay"].map(author_of))
+    expected = positions.assign(author=positions["essay"].map(author_of),
+                                expected=positions["expected"].str.strip().str.lower().str.replace("_", " "))
     both = expected.merge(cells[["author", "target", "label"]], on=["author", "target"])
     sided = ["favor", "against"]
     both["agreement"] = np.select(
