@@ -247,10 +247,6 @@ def _multiword_table() -> dict[str, tuple[tuple[str, ...], ...]]:
     return {first: tuple(sorted(set(tails), key=lambda t: (-len(t), t))) for first, tails in table.items()}
 
 
-def _fold(word: str) -> str:
-    return word if word.isascii() else fold_accents(word)
-
-
 def join_multiwords(words: Sequence[str]) -> list[str]:
     """Join the words of multiword names (:func:`multiword_names`) with a space, keeping their spelling.
 
@@ -263,7 +259,7 @@ def join_multiwords(words: Sequence[str]) -> list[str]:
     """
     table = _multiword_table()
     words = list(words)
-    starts = [i for i, w in enumerate(words) if w in table or (not w.isascii() and fold_accents(w) in table)]
+    starts = [i for i, w in enumerate(words) if w in table or fold_accents(w) in table]
     if not starts:
         return words
     out: list[str] = []
@@ -271,9 +267,9 @@ def join_multiwords(words: Sequence[str]) -> list[str]:
     for i in starts:
         if i < done:
             continue
-        for tail in table[_fold(words[i])]:
+        for tail in table[fold_accents(words[i])]:
             end = i + 1 + len(tail)
-            if end <= len(words) and all(_fold(w) == t for w, t in zip(words[i + 1:end], tail)):
+            if end <= len(words) and all(fold_accents(w) == t for w, t in zip(words[i + 1:end], tail)):
                 out.extend(words[done:i])
                 out.append(" ".join(words[i:end]))
                 done = end
@@ -399,7 +395,7 @@ def normalize_words(
     forms = {}
     for word in set(words):
         if accents:
-            word_out = (accents.get(_fold(word), word) if " " not in word else
+            word_out = (accents.get(fold_accents(word), word) if " " not in word else
                         " ".join(accents.get(fold_accents(part), part) for part in word.split(" ")))
         else:
             word_out = word
