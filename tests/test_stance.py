@@ -146,7 +146,8 @@ def test_join_labels_counts_unlabelled_detections_against_the_method():
     evidence = pd.DataFrame({"essay": ["e", "e"], "author": ["A", "A"], "paragraph": [0, 0],
                              "sentence_index": [0, 1], "sentence": ["Trump is wrong.", "China is great."],
                              "target": ["trump", "china"], "via": ["name", "name"], "label": ["against", "favor"],
-                             "score": [-0.5, 0.5], "basis": ["cue", "cue"], "cues": ["x", "y"]})
+                             "score": [-0.5, 0.5], "basis": ["cue", "cue"], "cues": ["x", "y"],
+                             "context": ["TGT is wrong", "TGT is great"], "tone": [-0.5, 0.6]})
     labels = pd.DataFrame({"essay": ["e"], "text": ["Trump is wrong."], "target": ["trump"], "label": ["against"]})
     joined = join_labels(evidence, labels)
     assert joined[["target", "gold", "labelled", "rules"]].values.tolist() == [

@@ -61,6 +61,7 @@ __all__ = [
     "join_labels",
     "validate",
     "compare_positions",
+    "pair_features",
     "SYSTEMS",
 ]
 
@@ -552,7 +553,7 @@ def classify_sentence(
 
 
 _EVIDENCE_COLUMNS = ["essay", "author", "paragraph", "sentence_index", "sentence", "target", "via", "label",
-                     "score", "basis", "cues"]
+                     "score", "basis", "cues", "context", "tone"]
 
 
 def _essay_rows(records: Sequence[tuple[int, int, str]], essay_date: str,
@@ -575,8 +576,9 @@ def _essay_rows(records: Sequence[tuple[int, int, str]], essay_date: str,
             via.setdefault(m.target, m.via)
         for target_id in sorted(calls):
             call = calls[target_id]
+            context, tone = pair_features(sentence, mentions, target_id, prepared)
             rows.append((paragraph, index, sentence, target_id, via[target_id], call.label, call.score, call.basis,
-                         "; ".join(call.cues)))
+                         "; ".join(call.cues), context, tone))
         previous = [m.target for m in mentions if m.via != "opposite"]
     return rows
 
@@ -596,7 +598,8 @@ def stance_evidence(corpus: Corpus, targets_path: str | Path | None = None, work
     """One row per (sentence, mentioned target) across the corpus, with label, score and cues.
 
     Columns: ``essay, author, paragraph, sentence_index, sentence, target, via,
-    label, score, basis, cues`` (``cues`` joined with ``; ``). Each essay's rows
+    label, score, basis, cues, context, tone`` (``cues`` joined with ``; ``;
+    ``context`` and ``tone`` from :func:`pair_features`). Each essay's rows
     are cached on disk (see :mod:`essaylab.cache`), keyed by its text, date, the
     targets and the library code; ``workers`` > 1 labels uncached essays in
     parallel processes.
@@ -644,8 +647,10 @@ def aggregate_stance(
     else ``favor`` / ``against`` when the score is at least ``min_stance`` away
     from zero, else ``neutral``. Resampling the cell's sentences ``n_boot``
     times gives a 90% interval (``ci_low``, ``ci_high``) and ``agreement``, the
-    share of resamples that give the same label; ``n_tone`` counts the
-    favor/against sentences labelled by the tone fallback alone.
+    share of resamples that give the same label; ``n_tone`` and ``n_model``
+    count the favor/against sentences labelled by the tone fallback alone and
+    by the learned model (``basis`` "model", see :mod:`essaylab.stance_model`;
+    such labels count fully: the model is validated out of essay).
     """
     rng = np.random.default_rng(seed)
     rows = []
@@ -665,9 +670,10 @@ def aggregate_stance(
                 x = x * np.where(cell["basis"].to_numpy() == "tone", tone_weight, 1.0)
             favor, against = int((x > 0).sum()), int((x < 0).sum())
             n_tone = int((cell["basis"] == "tone").sum()) if "basis" in cell else 0
+            n_model = int((cell["basis"] == "model").sum()) if "basis" in cell else 0
             if n == 0:
                 rows.append({"author": author, "target": target, "score": np.nan, "label": "insufficient",
-                             "n_sentences": 0, "n_favor": 0, "n_against": 0, "n_tone": 0, "ci_low": np.nan,
+                             "n_sentences": 0, "n_favor": 0, "n_against": 0, "n_tone": 0, "n_model": 0, "ci_low": np.nan,
                              "ci_high": np.nan, "agreement": np.nan})
                 continue
             score = float(x.mean())
@@ -679,7 +685,7 @@ def aggregate_stance(
             agreement = float(np.mean([label_for(b) == label for b in boot])) if label != "insufficient" else np.nan
             rows.append({
                 "author": author, "target": target, "score": score, "label": label, "n_sentences": n,
-                "n_favor": favor, "n_against": against, "n_tone": n_tone, "ci_low": float(np.quantile(boot, 0.05)),
+                "n_favor": favor, "n_against": against, "n_tone": n_tone, "n_model": n_model, "ci_low": float(np.quantile(boot, 0.05)),
                 "ci_high": float(np.quantile(boot, 0.95)), "agreement": agreement,
             })
     return pd.DataFrame(rows)
@@ -700,12 +706,61 @@ def _vader():
 _VADER_WORD = re.compile(r"[a-z][a-z'-]*")
 
 
+@lru_cache(maxsize=4096)
 def _tone(text: str) -> float:
     """VADER's compound score; 0 straight away when no word of ``text`` is in VADER's lexicon."""
     analyzer = _vader()
     if not any(word in analyzer.lexicon for word in _VADER_WORD.findall(text.lower())):
         return 0.0
     return analyzer.polarity_scores(text)["compound"]
+
+
+_NEGATOR = re.compile(r"(?:not|no|never|nor|without|hardly|neither|cannot|n't)")
+_CONTEXT_TOKEN = re.compile(r"n't|[a-z][a-z'-]*|[!?]")
+
+
+def pair_features(sentence: str, mentions: Sequence[Mention], target: str,
+                  prepared: str | None = None) -> tuple[str, float]:
+    """What a learned classifier sees of one (sentence, target) pair: its context words and clause tone.
+
+    ``context``: the words of the clauses that mention the target (all clauses
+    when the target is not named in the sentence), lowercased and accent-folded,
+    with the target's own words replaced by ``TGT`` and other targets' by
+    ``OTHER``, and every word after a negator in its clause prefixed ``neg_``.
+    No target name survives, so what is learned carries over between targets.
+    ``tone``: VADER's compound score of those clauses (the tone fallback's input).
+
+    >>> targets, _ = load_targets()
+    >>> s = "Washington should not abandon the USMCA, but Trump disagrees."
+    >>> pair_features(s, find_mentions(s, targets), "usmca")
+    ('washington should not neg_abandon neg_the neg_TGT', 0.3412)
+    """
+    text = prepared if prepared is not None else _prepare(sentence)
+    own = [(m.start, m.end) for m in mentions if m.target == target and m.end > m.start]
+    clauses = _clauses(text)
+    if own:
+        clauses = [(a, b) for a, b in clauses if any(a <= start < b for start, _ in own)]
+    marks = sorted([(a, b, " TGT ") for a, b in own]
+                   + [(m.start, m.end, " OTHER ") for m in mentions if m.target != target and m.end > m.start])
+    words = []
+    for c_start, c_end in clauses:
+        pieces, position = [], c_start
+        for a, b, placeholder in marks:
+            if a < position or a >= c_end:
+                continue
+            pieces += [text[position:a], placeholder]
+            position = b
+        pieces.append(text[position:c_end])
+        negated = False
+        for piece in pieces:
+            if piece in (" TGT ", " OTHER "):
+                words.append(("neg_" if negated else "") + piece.strip())
+                continue
+            for word in _CONTEXT_TOKEN.findall(piece.replace("n't", " n't")):
+                words.append(("neg_" if negated else "") + word)
+                negated = negated or bool(_NEGATOR.fullmatch(word))
+    tone = _tone(" ".join(sentence[a:b] for a, b in clauses))
+    return " ".join(words), tone
 
 
 def vader_label(sentence: str, threshold: float = 0.05) -> str:
@@ -786,7 +841,9 @@ def join_labels(evidence: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
     ``evidence``, plus one per mention the method found that the coders did not
     label (``labelled`` False, ``gold`` "none": the coders saw no mention, so no
     stance). Columns ``essay, sentence, target, gold, labelled, rules, vader,
-    detected, rules_given, vader_given, via, cues``. Two readings:
+    detected, rules_given, vader_given, via, cues``, and the target-given reading's
+    inputs for a learned model (``score_given, basis_given, context, tone``; see
+    :mod:`essaylab.stance_model`). Two readings:
 
     * end to end (``rules``, ``vader``): both systems see only the mentions the
       method detects; an undetected target is ``none`` for both, as in the corpus
@@ -798,53 +855,70 @@ def join_labels(evidence: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
     ev = evidence.assign(key=evidence["sentence"].map(_sentence_key))
     lab = labels[labels["essay"].isin(set(evidence["essay"]))].assign(key=lambda d: d["text"].map(_sentence_key))
     ev = ev[ev["essay"].isin(set(lab["essay"]))]
-    joined = lab.merge(ev[["essay", "key", "sentence", "target", "label", "via", "cues"]],
+    joined = lab.merge(ev[["essay", "key", "sentence", "target", "label", "score", "basis", "via", "cues", "context",
+                           "tone"]],
                        on=["essay", "key", "target"], how="outer", suffixes=("_gold", ""), indicator=True)
     labelled = joined["_merge"] != "right_only"
     text = joined["text"].where(labelled, joined["sentence"])
     detected = joined["label"].notna()
     vader = text.map(vader_label)
-    given = [label if found else _implicit_call(sentence, target).label if is_labelled else "none"
-             for label, found, sentence, target, is_labelled in zip(joined["label"], detected, text,
-                                                                     joined["target"], labelled)]
+    given = [(label, score, basis, context, tone) if found
+             else _implicit_pair(sentence, target) if is_labelled else ("none", 0.0, "", "", 0.0)
+             for label, score, basis, context, tone, found, sentence, target, is_labelled
+             in zip(joined["label"], joined["score"], joined["basis"], joined["context"], joined["tone"], detected,
+                    text, joined["target"], labelled)]
+    given = pd.DataFrame(given, columns=["rules_given", "score_given", "basis_given", "context", "tone"],
+                         index=joined.index)
     out = pd.DataFrame({
         "essay": joined["essay"], "sentence": text, "target": joined["target"],
         "gold": joined["label_gold"].fillna("none"), "labelled": labelled, "rules": joined["label"].fillna("none"),
-        "vader": vader.where(detected, "none"), "detected": detected, "rules_given": given,
+        "vader": vader.where(detected, "none"), "detected": detected, "rules_given": given["rules_given"],
         "vader_given": vader, "via": joined["via"].fillna(""), "cues": joined["cues"].fillna(""),
+        "score_given": given["score_given"].astype(float), "basis_given": given["basis_given"],
+        "context": given["context"], "tone": given["tone"].astype(float),
     })
     order = out.assign(_l=~out["labelled"]).sort_values(["_l", "essay", "sentence", "target"], kind="mergesort")
     return order.drop(columns="_l").reset_index(drop=True)
 
 
-def _implicit_call(sentence: str, target: str) -> StanceCall:
-    """The method's call for a target the sentence is about but does not name (see ``join_labels``)."""
+def _implicit_pair(sentence: str, target: str) -> tuple[str, float, str, str, float]:
+    """The rules' label, score and basis, and the model's features, for a target the sentence is about
+    but does not name (see ``join_labels``)."""
     targets, offices = load_targets()
     mentions = [m for m in find_mentions(sentence, targets, offices) if m.target != target]
     mentions.append(Mention(target, 0, 0, "implicit"))
-    return classify_sentence(sentence, mentions)[target]
+    call = classify_sentence(sentence, mentions)[target]
+    return (call.label, call.score, call.basis, *pair_features(sentence, mentions, target))
 
 
 SYSTEMS = {
-    "rules": "method, end to end",
+    "rules": "rules alone, end to end",
     "vader": "tone baseline, end to end",
-    "rules_given": "method, target given",
+    "rules_given": "rules alone, target given",
     "vader_given": "tone baseline, target given",
 }
 
 
-def validate(essays_dir: str | Path, labels_path: str | Path,
-             targets_path: str | Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def validate(essays_dir: str | Path, labels_path: str | Path, targets_path: str | Path | None = None,
+             training: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run the method on a labelled corpus folder; return ``(joined, scores)``.
 
     ``joined`` is :func:`join_labels`' table; ``scores`` the macro-F1 per target
-    and overall for the method and the tone baseline, in both readings.
+    and overall for the rules and the tone baseline, in both readings, and, given
+    ``training`` pairs (:func:`essaylab.stance_model.training_pairs`), for the
+    hybrid of rules and learned model (``learned``, ``learned_given``; essays in
+    the training data are labelled by a model fitted without them).
     """
     from .corpus import load_corpus
 
     corpus = load_corpus(essays_dir)
     joined = join_labels(stance_evidence(corpus, targets_path), read_labels(labels_path))
-    scores = evaluate(joined, list(SYSTEMS)).rename(columns=SYSTEMS)
+    systems = dict(SYSTEMS)
+    if training is not None:
+        from .stance_model import SYSTEMS as LEARNED, add_learned
+
+        joined, systems = add_learned(joined, corpus, training), {**LEARNED, **SYSTEMS}
+    scores = evaluate(joined, list(systems)).rename(columns=systems)
     return joined, scores
 
 

@@ -1,0 +1,102 @@
+"""The learned stance model: features, hybrid with the rules, cross-fitting, out-of-essay quality."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import SEEDS, write_corpus
+from essaylab import load_corpus
+from essaylab.stance import evaluate, find_mentions, join_labels, load_targets, pair_features, read_labels, \
+    stance_evidence
+from essaylab.stance_model import add_learned, apply_model, fit_model, training_pairs
+
+TARGETS, OFFICES = load_targets()
+VALIDATION = SEEDS.parent / "validation" / "stance"
+TRAINING = {"gold": (SEEDS, VALIDATION / "gold.csv")} | {
+    name: (VALIDATION / name / "essays", VALIDATION / name / "labels.csv")
+    for name in ("heldout", "dev2", "test", "test2", "dev3") if (VALIDATION / name / "labels.csv").is_file()}
+
+
+@pytest.fixture(scope="module")
+def pairs():
+    return training_pairs(TRAINING)
+
+
+@pytest.mark.parametrize("sentence, target, context", [
+    # the target becomes TGT, other targets OTHER: no target name is a feature
+    ("Trump should not abandon the USMCA.", "usmca", "OTHER should not neg_abandon neg_the neg_TGT"),
+    ("Trump should not abandon the USMCA.", "trump", "TGT should not neg_abandon neg_the neg_OTHER"),
+    # only the clauses that mention the target
+    ("China invests, but Sheinbaum is wary.", "sheinbaum", "but TGT is wary"),
+    ("Nobody doubts that López Obrador's reforms failed.", "amlo", "nobody doubts that TGT s reforms failed"),
+])
+def test_pair_features_hide_the_target(sentence, target, context):
+    got, tone = pair_features(sentence, find_mentions(sentence, TARGETS, OFFICES, "2024-05"), target)
+    assert got == context
+    assert -1.0 <= tone <= 1.0
+
+
+def test_training_pairs_are_every_hand_label(pairs):
+    expected = sum(len(read_labels(labels)) for _, labels in TRAINING.values())
+    assert len(pairs) == expected
+    assert set(pairs["gold"]) == {"favor", "against", "none"}
+    assert pairs["essay_key"].nunique() == pairs.groupby("set")["essay"].nunique().sum()
+
+
+def test_fit_is_deterministic(pairs):
+    a, b = fit_model(pairs), fit_model(pairs)
+    np.testing.assert_array_equal(a.classifier.coef_, b.classifier.coef_)
+
+
+def test_labelled_essays_are_labelled_out_of_essay(pairs):
+    """An essay in the training data gets the model fitted without it (cross-fitting)."""
+    corpus = load_corpus(SEEDS)
+    evidence = stance_evidence(corpus)
+    got = apply_model(evidence, corpus, pairs)
+    essay = corpus[0] if hasattr(corpus, "__getitem__") else next(iter(corpus))
+    rows = evidence[evidence["essay"] == essay.id]
+    key = pairs.loc[pairs["essay"] == essay.id, "essay_key"].iloc[0]
+    without = fit_model(pairs[pairs["essay_key"] != key])
+    predicted = without.predict(rows["context"], rows["score"], rows["basis"], rows["label"], rows["tone"])
+    by_model = rows["basis"] != "cue"
+    assert (got.loc[rows.index[by_model], "label"] == predicted.loc[by_model, "label"]).all()
+    # and not the model that saw it, which fits its own labels more closely
+    with_it = fit_model(pairs).predict(rows["context"], rows["score"], rows["basis"], rows["label"], rows["tone"])
+    assert not (with_it["score"].to_numpy() == predicted["score"].to_numpy()).all()
+
+
+def test_rule_cues_stand_and_model_labels_are_explained(pairs, tmp_path):
+    text = ("López Obrador's policies have violated the USMCA. The United States should work to shore up "
+            "the USMCA.\n\nChina is investing in Mexico.")
+    folder = write_corpus(tmp_path / "e", {"x.txt": text}, rows=[{"file": "x.txt", "author": "A", "date": "2024-05"}])
+    corpus = load_corpus(folder)
+    rules = stance_evidence(corpus)
+    got = apply_model(rules, corpus, pairs)
+    cue = rules["basis"] == "cue"
+    assert cue.sum() >= 3
+    assert got.loc[cue, "label"].tolist() == rules.loc[cue, "label"].tolist()
+    assert got.loc[cue, "cues"].tolist() == rules.loc[cue, "cues"].tolist()
+    assert got.loc[~cue, "cues"].str.startswith("learned ").all()
+    assert got.loc[got["basis"] == "model", "label"].isin(["favor", "against"]).all()
+    assert (got["rule_label"] == rules["label"]).all()
+
+
+def test_method_beats_tone_out_of_essay(pairs):
+    """Leave-one-essay-out on every labelled set: the hybrid beats the tone baseline overall."""
+    frames = []
+    for name, (essays, labels) in TRAINING.items():
+        corpus = load_corpus(essays)
+        frames.append(add_learned(join_labels(stance_evidence(corpus), read_labels(labels)), corpus, pairs))
+    joined = pd.concat(frames, ignore_index=True)
+    overall = evaluate(joined, ["learned", "vader", "learned_given", "vader_given", "rules_given"]) \
+        .set_index("target").loc["ALL"]
+    assert overall["learned_given"] > overall["vader_given"] + 0.05
+    assert overall["learned_given"] > overall["rules_given"]
+    assert overall["learned"] > overall["vader"] + 0.05
+
+
+def test_too_few_classes_is_a_clear_error(pairs):
+    with pytest.raises(ValueError, match="two classes"):
+        fit_model(pairs[pairs["gold"] == "none"])
