@@ -70,8 +70,13 @@ def reports_dir(value: str | os.PathLike[str] | None = None, create: bool = Fals
 
 
 def cache_dir(create: bool = False) -> Path:
-    """A git-ignored cache (``ESSAYLAB_CACHE``, default ``.cache/``); always safe to delete."""
-    path = resolve_dir(None, "ESSAYLAB_CACHE", ".cache")
+    """A git-ignored cache (``ESSAYLAB_CACHE``, default ``.cache/``); always safe to delete.
+
+    ``ESSAYLAB_CACHE`` is a folder, or ``off`` (see :func:`essaylab.cache.enabled`); ``on``, ``1``,
+    ``yes`` and ``true`` mean the default folder, not a folder of that name.
+    """
+    value = os.environ.get("ESSAYLAB_CACHE", "").strip()
+    path = resolve_dir(".cache" if value.lower() in {"on", "1", "yes", "true"} else None, "ESSAYLAB_CACHE", ".cache")
     if create:
         path.mkdir(parents=True, exist_ok=True)
     return path
