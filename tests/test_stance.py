@@ -63,6 +63,16 @@ def test_sentence_labels(sentence, target, expected):
     ("The USMCA and the U.S.-Mexico-Canada Agreement.", "", ["usmca", "usmca"]),
     ("Nearshoring and near-shore plants.", "", ["nearshoring", "nearshoring"]),
     ("Mexico's own armed forces took the lead.", "", []),                # not U.S. military action
+    # Sheinbaum's predecessor is AMLO once she is in office, not before
+    ("Sheinbaum governs better than her predecessor did.", "2025-01", ["sheinbaum", "amlo"]),
+    ("Her predecessor did better.", "2023-01", []),
+    # general descriptions of a target, without its name
+    ("ICE removed roughly 140,000 people in fiscal 2023.", "", ["deportation"]),
+    ("Remove the barriers that keep people out.", "", []),
+    ("Firms relocating production from Asia to Mexico create jobs.", "", ["nearshoring"]),
+    ("Cooperation with Mexico remains indispensable.", "", ["security_cooperation"]),
+    ("Mexico will not accept foreign troops.", "", ["military_action"]),
+    ("A badly run state oil company is still an asset.", "", ["energy_nationalism"]),
 ])
 def test_mentions(sentence, date, expected):
     assert [m.target for m in find_mentions(sentence, TARGETS, OFFICES, date)] == expected
