@@ -26,7 +26,7 @@ from .paths import cache_dir
 __all__ = ["code_version", "essay_key", "key", "load", "store", "enabled"]
 
 # The modules and data whose behaviour the cached results depend on.
-_SOURCES = ("text.py", "matter.py", "stance.py", "keyness.py", "cache.py")
+_SOURCES = ("text.py", "matter.py", "stance.py", "stance_model.py", "keyness.py", "cache.py")
 
 
 def enabled() -> bool:

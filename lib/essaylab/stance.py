@@ -155,7 +155,13 @@ def load_targets(path: str | Path | None = None) -> tuple[list[Target], dict[str
     >>> [t.id for t in targets][:3], "mexican_president" in offices
     (['amlo', 'trump', 'sheinbaum'], True)
     """
-    data = _load_toml(str(path) if path else None, "targets.toml")
+    targets, offices = _load_targets(str(path) if path else None)
+    return list(targets), dict(offices)
+
+
+@lru_cache(maxsize=8)
+def _load_targets(path: str | None) -> tuple[tuple[Target, ...], dict[str, _Office]]:
+    data = _load_toml(path, "targets.toml")
     offices = {
         name: _Office(_compile_phrases(spec["patterns"]), tuple(spec.get("not_after", ())),
                       tuple(spec.get("not_before", ())))
@@ -178,7 +184,7 @@ def load_targets(path: str | Path | None = None) -> tuple[list[Target], dict[str
             offices=tuple((t["name"], t["start"], t["end"]) for t in terms),
             references=_compile_phrases(spec["references"]) if spec.get("references") else None,
         ))
-    return targets, offices
+    return tuple(targets), offices
 
 
 @lru_cache(maxsize=4096)
@@ -769,7 +775,7 @@ def vader_label(sentence: str, threshold: float = 0.05) -> str:
     >>> vader_label("López Obrador's policies have violated the USMCA.")
     'against'
     """
-    compound = _vader().polarity_scores(sentence)["compound"]
+    compound = _tone(sentence)
     return "favor" if compound >= threshold else "against" if compound <= -threshold else "none"
 
 

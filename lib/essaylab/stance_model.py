@@ -155,9 +155,20 @@ def _model_for(pairs: pd.DataFrame, digest: str, excluded: str, C: float) -> Sta
     """The model fitted without the essay ``excluded`` (cross-fitting); "" for the model fitted on all pairs."""
     key = (digest, excluded, C)
     if key not in _FITTED:
+        import sklearn
+
+        from . import cache
+
+        # Also kept on disk (see essaylab.cache): the key covers the training pairs, the left-out essay,
+        # C, this library's code and the scikit-learn version, so a stale model is never read.
+        disk_key = cache.key("stance-model", digest, excluded, repr(C), sklearn.__version__)
+        stored = cache.load(disk_key)
+        if stored is None:
+            stored = {"model": fit_model(pairs[pairs["essay_key"] != excluded] if excluded else pairs, C)}
+            cache.store(disk_key, stored)
         if len(_FITTED) >= 64:
             _FITTED.clear()
-        _FITTED[key] = fit_model(pairs[pairs["essay_key"] != excluded] if excluded else pairs, C)
+        _FITTED[key] = stored["model"]
     return _FITTED[key]
 
 
