@@ -16,7 +16,7 @@ TARGETS, OFFICES = load_targets()
 VALIDATION = SEEDS.parent / "validation" / "stance"
 TRAINING = {"gold": (SEEDS, VALIDATION / "gold.csv")} | {
     name: (VALIDATION / name / "essays", VALIDATION / name / "labels.csv")
-    for name in ("heldout", "dev2", "test", "test2", "dev3") if (VALIDATION / name / "labels.csv").is_file()}
+    for name in ("heldout", "dev2", "test", "test2", "dev3", "test3") if (VALIDATION / name / "labels.csv").is_file()}
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +30,7 @@ def pairs():
     ("Trump should not abandon the USMCA.", "trump", "TGT should not neg_abandon neg_the neg_OTHER"),
     # only the clauses that mention the target
     ("China invests, but Sheinbaum is wary.", "sheinbaum", "but TGT is wary"),
-    ("Nobody doubts that López Obrador's reforms failed.", "amlo", "nobody doubts that TGT s reforms failed"),
+    ("Nobody doubts that López Obrador's reforms failed.", "amlo", "nobody doubts that TGT s reforms failed VNEG"),
 ])
 def test_pair_features_hide_the_target(sentence, target, context):
     got, tone = pair_features(sentence, find_mentions(sentence, TARGETS, OFFICES, "2024-05"), target)

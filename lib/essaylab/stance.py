@@ -721,6 +721,7 @@ def _tone(text: str) -> float:
     return analyzer.polarity_scores(text)["compound"]
 
 
+_STRONG_VALENCE = 2.0  # a VADER lexicon word this strong also adds a VPOS / VNEG token to the context
 _NEGATOR = re.compile(r"(?:not|no|never|nor|without|hardly|neither|cannot|n't)")
 _CONTEXT_TOKEN = re.compile(r"n't|[a-z][a-z'-]*|[!?]")
 
@@ -732,7 +733,9 @@ def pair_features(sentence: str, mentions: Sequence[Mention], target: str,
     ``context``: the words of the clauses that mention the target (all clauses
     when the target is not named in the sentence), lowercased and accent-folded,
     with the target's own words replaced by ``TGT`` and other targets' by
-    ``OTHER``, and every word after a negator in its clause prefixed ``neg_``.
+    ``OTHER``, and every word after a negator in its clause prefixed ``neg_``; a word of
+    strong valence in VADER's lexicon (|valence| >= 2) is followed by ``VPOS`` or ``VNEG``
+    (negation-marked too), so a judgement word never seen in training still counts.
     No target name survives, so what is learned carries over between targets.
     ``tone``: VADER's compound score of those clauses (the tone fallback's input).
 
@@ -764,6 +767,9 @@ def pair_features(sentence: str, mentions: Sequence[Mention], target: str,
                 continue
             for word in _CONTEXT_TOKEN.findall(piece.replace("n't", " n't")):
                 words.append(("neg_" if negated else "") + word)
+                valence = _vader().lexicon.get(word, 0.0)
+                if abs(valence) >= _STRONG_VALENCE:
+                    words.append(("neg_" if negated else "") + ("VPOS" if valence > 0 else "VNEG"))
                 negated = negated or bool(_NEGATOR.fullmatch(word))
     tone = _tone(" ".join(sentence[a:b] for a, b in clauses))
     return " ".join(words), tone

@@ -9,7 +9,8 @@ words around a target go with FAVOR, AGAINST or NONE, from many writers.
 * **Features** (none names a target, so what is learned carries over between
   targets and to new ones): the words of the clauses that mention the target,
   negation-marked, with the target replaced by ``TGT`` and other targets by
-  ``OTHER`` (:func:`essaylab.stance.pair_features`); the rules' score; whether a
+  ``OTHER``, and strong VADER words marked ``VPOS`` / ``VNEG``
+  (:func:`essaylab.stance.pair_features`); the rules' score; whether a
   structural cue decided favor or against; the clause's VADER tone.
 * **Model**: multinomial logistic regression (scikit-learn, ``lbfgs``: the same
   data give the same weights), ``class_weight="balanced"`` because NONE
@@ -40,7 +41,7 @@ from scipy import sparse
 
 __all__ = ["C", "SYSTEMS", "StanceModel", "training_pairs", "fit_model", "apply_model", "add_learned"]
 
-C = 0.05  # inverse regularisation strength; chosen by leave-one-essay-out F1 over 5 values on the dev sets
+C = 0.05  # inverse regularisation strength; chosen by leave-one-essay-out F1 over a few values on the labelled sets
 _DENSE = ("rules' score", "a cue for", "a cue against", "clause tone")
 SYSTEMS = {  # the hybrid's columns in :func:`add_learned`, with readable names
     "learned": "method (rules + model), end to end",
