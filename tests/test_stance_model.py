@@ -100,3 +100,20 @@ def test_method_beats_tone_out_of_essay(pairs):
 def test_too_few_classes_is_a_clear_error(pairs):
     with pytest.raises(ValueError, match="two classes"):
         fit_model(pairs[pairs["gold"] == "none"])
+
+
+def test_seed_essays_clear_cases_with_the_model(pairs):
+    """The clearest positions in the seeds come out as a reader sees them, each essay labelled out of essay."""
+    from essaylab.stance import aggregate_stance
+
+    corpus = load_corpus(SEEDS)
+    evidence = apply_model(stance_evidence(corpus), corpus, pairs)
+    cells = aggregate_stance(evidence, [t.id for t in TARGETS], corpus.authors, n_boot=200)
+    got = cells.set_index(["author", "target"])["label"]
+    assert got["Ryan C. Berg", "amlo"] == "against"
+    assert got["Shannon K. O'Neil", "amlo"] == "against"
+    assert got["Ryan C. Berg", "military_action"] == "against"
+    assert got["Ryan C. Berg", "security_cooperation"] == "favor"
+    assert got["Shannon K. O'Neil", "usmca"] == "favor"
+    assert got["Ryan C. Berg", "usmca"] == "favor"
+    assert got["Shannon K. O'Neil", "trump"] == "against"

@@ -864,9 +864,9 @@ def join_labels(evidence: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
       only the hand-labelled pairs, each labelled by both systems; for an
       undetected target the method treats it as the topic of each clause.
     """
-    ev = evidence.assign(key=evidence["sentence"].map(_sentence_key))
     lab = labels[labels["essay"].isin(set(evidence["essay"]))].assign(key=lambda d: d["text"].map(_sentence_key))
-    ev = ev[ev["essay"].isin(set(lab["essay"]))]
+    ev = evidence[evidence["essay"].isin(set(lab["essay"]))]
+    ev = ev.assign(key=ev["sentence"].map(_sentence_key))
     joined = lab.merge(ev[["essay", "key", "sentence", "target", "label", "score", "basis", "via", "cues", "context",
                            "tone"]],
                        on=["essay", "key", "target"], how="outer", suffixes=("_gold", ""), indicator=True)

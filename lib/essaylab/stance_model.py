@@ -39,7 +39,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-__all__ = ["C", "SYSTEMS", "StanceModel", "training_pairs", "fit_model", "apply_model", "add_learned"]
+__all__ = ["C", "SYSTEMS", "LabelledSet", "StanceModel", "load_labelled_sets", "training_pairs", "fit_model",
+           "apply_model", "add_learned"]
 
 C = 0.05  # inverse regularisation strength; chosen by leave-one-essay-out F1 over a few values on the labelled sets
 _DENSE = ("rules' score", "a cue for", "a cue against", "clause tone")
@@ -99,24 +100,46 @@ class StanceModel:
                             index=context.index)
 
 
-def training_pairs(sets: Mapping[str, tuple[str | Path, str | Path]],
-                   targets_path: str | Path | None = None) -> pd.DataFrame:
-    """Every hand-labelled (sentence, target) pair of the given sets, with the model's inputs.
+@dataclass(frozen=True)
+class LabelledSet:
+    """A hand-labelled corpus read once: its essays, the rules' evidence and the labels joined to it."""
 
-    ``sets`` maps a set name to ``(essays folder, labels csv)``. Returns ``set,
-    essay, essay_key, sentence, target, gold, rules_given, score_given,
-    basis_given, context, tone`` (see :func:`essaylab.stance.join_labels`);
-    ``essay_key`` is a digest of the essay's text, used for cross-fitting.
-    """
+    corpus: object
+    evidence: pd.DataFrame
+    joined: pd.DataFrame
+
+
+def load_labelled_sets(sets: Mapping[str, tuple[str | Path, str | Path]],
+                       targets_path: str | Path | None = None) -> dict[str, LabelledSet]:
+    """Read each ``name -> (essays folder, labels csv)``: corpus, rules' evidence, :func:`join_labels` table."""
     from .corpus import load_corpus
     from .stance import join_labels, read_labels, stance_evidence
 
-    frames = []
+    loaded = {}
     for name, (essays_dir, labels_path) in sets.items():
         corpus = load_corpus(essays_dir)
-        joined = join_labels(stance_evidence(corpus, targets_path), read_labels(labels_path))
-        joined = joined[joined["labelled"]]
-        keys = {essay.id: _text_digest(essay.text) for essay in corpus}
+        evidence = stance_evidence(corpus, targets_path)
+        loaded[name] = LabelledSet(corpus, evidence, join_labels(evidence, read_labels(labels_path)))
+    return loaded
+
+
+def training_pairs(sets: Mapping[str, tuple[str | Path, str | Path] | LabelledSet],
+                   targets_path: str | Path | None = None) -> pd.DataFrame:
+    """Every hand-labelled (sentence, target) pair of the given sets, with the model's inputs.
+
+    ``sets`` maps a set name to ``(essays folder, labels csv)`` or to a
+    :class:`LabelledSet` already read by :func:`load_labelled_sets`. Returns
+    ``set, essay, essay_key, sentence, target, gold, rules_given, score_given,
+    basis_given, context, tone`` (see :func:`essaylab.stance.join_labels`);
+    ``essay_key`` is a digest of the essay's text, used for cross-fitting.
+    """
+    to_read = {name: value for name, value in sets.items() if not isinstance(value, LabelledSet)}
+    read = load_labelled_sets(to_read, targets_path) if to_read else {}
+    frames = []
+    for name, value in sets.items():
+        labelled_set = read.get(name, value)
+        joined = labelled_set.joined[labelled_set.joined["labelled"]]
+        keys = {essay.id: _text_digest(essay.text) for essay in labelled_set.corpus}
         frames.append(joined.assign(set=name, essay_key=joined["essay"].map(keys)))
     columns = ["set", "essay", "essay_key", "sentence", "target", "gold", "rules_given", "score_given",
                "basis_given", "context", "tone"]
