@@ -193,3 +193,17 @@ def test_positions_accept_not_discussed_with_underscore():
     cells = pd.DataFrame({"author": ["A"], "target": ["t"], "label": ["neutral"]})
     positions = pd.DataFrame({"essay": ["a"], "target": ["t"], "expected": ["not_discussed"]})
     assert compare_positions(cells, positions, {"a": "A"})["agreement"].tolist() == ["essay: mixed or not discussed"]
+
+
+def test_phrase_prefilter_never_hides_a_match():
+    """The literal pre-test of every target, office and cue pattern only skips texts the regex cannot match."""
+    from essaylab.stance import _lexicon, _prepare
+
+    patterns = [p for t in TARGETS for p in (t.pattern, t.opposite, t.references) if p is not None]
+    patterns += [office.pattern for office in OFFICES.values()] + list(_lexicon().patterns.values())
+    texts = [_prepare(s) for essay in load_corpus(SEEDS) for s in essay.sentences]
+    texts += ["they removed 140,000 people", "going alone against the cartels", "mass removals began",
+              "deployed american troops", "near-shoring and nearshore plants", "pemex, the state oil company"]
+    for pattern in patterns:
+        for text in texts:
+            assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in pattern._regex.finditer(text)]

@@ -89,14 +89,91 @@ def _phrase_body(phrase: str) -> str:
     return body
 
 
-def _compile_phrases(phrases: Iterable[str]) -> re.Pattern:
+def _literal_hints(regex: str) -> tuple[str, ...] | None:
+    """Strings one of which every match of ``regex`` contains, or None if unsure.
+
+    The leading literal after an optional ``\\b``, or each branch of a leading group
+    of plain alternatives (``(?:deploy|send)``); None with a top-level ``|``.
+
+    >>> _literal_hints(r"\\bdeport\\w*"), _literal_hints(r"\\bremovals?\\b")
+    (('deport',), ('removal',))
+    >>> _literal_hints(r"\\b(?:deploy|send)\\w* troops"), _literal_hints(r"\\b(?:a|b)?c"), _literal_hints("x|y")
+    (('deploy', 'send'), None, None)
+    """
+    depth, in_class, escaped = 0, False, False
+    for ch in regex:  # a top-level alternation means no single literal is required
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return None
+    rest = regex[2:] if regex.startswith("\\b") else regex
+    group = re.match(r"\(\?:((?:[a-z0-9 ']|\\[.'-])+(?:\|(?:[a-z0-9 ']|\\[.'-])+)*)\)(?![?*{])", rest)
+    if group:
+        branches = tuple(b.replace("\\", "") for b in group.group(1).split("|"))
+        return branches if all(len(b) >= 3 for b in branches) else None
+    literal, i = [], 0
+    while i < len(rest):
+        ch = rest[i]
+        if ch.isalnum() or ch in " '":
+            literal.append(ch)
+            i += 1
+        elif ch == "\\" and i + 1 < len(rest) and rest[i + 1] in ".-'":
+            literal.append(rest[i + 1])
+            i += 2
+        else:
+            break
+    if i < len(rest) and rest[i] in "?*{" and literal:
+        literal.pop()  # the last character is optional
+    hint = "".join(literal)
+    return (hint,) if len(hint) >= 3 else None
+
+
+class _Phrases:
+    """A compiled phrase regex that skips texts containing none of the literals its matches need.
+
+    Behaves like the ``re.Pattern`` it wraps (``finditer``, ``search``, ``match``,
+    ``pattern``); the literal pre-test only saves time: a text without any of the
+    literals cannot match, so the results are the regex's own.
+    """
+
+    def __init__(self, regex: re.Pattern, hints: tuple[str, ...] | None):
+        self._regex, self._hints = regex, hints
+        self.pattern = regex.pattern
+
+    def _possible(self, text: str) -> bool:
+        return self._hints is None or any(hint in text for hint in self._hints)
+
+    def finditer(self, text: str) -> Iterator[re.Match]:
+        return self._regex.finditer(text) if self._possible(text) else iter(())
+
+    def search(self, text: str) -> re.Match | None:
+        return self._regex.search(text) if self._possible(text) else None
+
+    def match(self, text: str) -> re.Match | None:
+        return self._regex.match(text) if self._possible(text) else None
+
+
+def _compile_phrases(phrases: Iterable[str]) -> _Phrases:
     """One regex for many phrases: plain ones share a single word-boundary check (much faster)."""
     phrases = sorted(phrases, key=len, reverse=True)  # longest phrase wins at a position
     plain = [_phrase_body(p) for p in phrases if not p.startswith("re:")]
     parts = [f"(?:{p[3:]})" for p in phrases if p.startswith("re:")]
     if plain:
         parts.append(rf"(?<!\w)(?:{'|'.join(plain)})(?!\w)")
-    return re.compile("|".join(parts) if parts else r"(?!x)x")
+    hints = [(fold_accents(normalize_text(p)).lower().rstrip("*"),) if not p.startswith("re:")
+             else _literal_hints(p[3:]) for p in phrases]
+    usable = None if any(h is None or not all(h) for h in hints) else tuple(dict.fromkeys(x for h in hints for x in h))
+    return _Phrases(re.compile("|".join(parts) if parts else r"(?!x)x"), usable)
 
 
 @dataclass(frozen=True)
@@ -106,18 +183,18 @@ class Target:
     id: str
     name: str
     about: str
-    pattern: re.Pattern = field(repr=False, compare=False)
-    opposite: re.Pattern | None = field(default=None, repr=False, compare=False)
+    pattern: _Phrases = field(repr=False, compare=False)
+    opposite: _Phrases | None = field(default=None, repr=False, compare=False)
     pronouns: tuple[str, ...] = ()
     offices: tuple[tuple[str, str, str], ...] = ()  # (office name, start ISO date, end ISO date) per term
-    references: re.Pattern | None = field(default=None, repr=False, compare=False)
+    references: _Phrases | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
 class _Office:
     """Patterns naming an office holder, and the words that rule a match out."""
 
-    pattern: re.Pattern
+    pattern: _Phrases
     not_after: tuple[str, ...] = ()
     not_before: tuple[str, ...] = ()
 
@@ -289,7 +366,7 @@ def find_mentions(
 
 @dataclass(frozen=True)
 class _Lexicon:
-    patterns: dict[str, re.Pattern]
+    patterns: dict[str, _Phrases]
 
 
 @lru_cache(maxsize=4)
