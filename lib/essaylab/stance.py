@@ -151,7 +151,7 @@ class _Phrases:
         self.pattern = regex.pattern
 
     def _possible(self, text: str) -> bool:
-        return self._hints is None or any(hint in text for hint in self._hints)
+        return self._hints is None or any(map(text.__contains__, self._hints))
 
     def finditer(self, text: str) -> Iterator[re.Match]:
         return self._regex.finditer(text) if self._possible(text) else iter(())
