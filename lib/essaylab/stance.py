@@ -765,7 +765,8 @@ def aggregate_stance(
             values_, counts_ = np.unique(x, return_counts=True)
             boot = rng.multinomial(n, counts_ / n, size=n_boot) @ values_ / n
             label = label_for(score) if n >= min_sentences else "insufficient"
-            agreement = float(np.mean([label_for(b) == label for b in boot])) if label != "insufficient" else np.nan
+            boot_labels = np.where(boot >= min_stance, "favor", np.where(boot <= -min_stance, "against", "neutral"))
+            agreement = float(np.mean(boot_labels == label)) if label != "insufficient" else np.nan
             rows.append({
                 "author": author, "target": target, "score": score, "label": label, "n_sentences": n,
                 "n_favor": favor, "n_against": against, "n_tone": n_tone, "n_model": n_model, "ci_low": float(np.quantile(boot, 0.05)),

@@ -40,7 +40,7 @@ import pandas as pd
 from scipy import sparse
 
 __all__ = ["C", "SYSTEMS", "LabelledSet", "StanceModel", "load_labelled_sets", "training_pairs", "fit_model",
-           "apply_model", "add_learned"]
+           "trained_model", "apply_model", "add_learned"]
 
 C = 0.05  # inverse regularisation strength; chosen by leave-one-essay-out F1 over a few values on the labelled sets
 _DENSE = ("rules' score", "a cue for", "a cue against", "clause tone")
@@ -111,16 +111,33 @@ class LabelledSet:
 
 def load_labelled_sets(sets: Mapping[str, tuple[str | Path, str | Path]],
                        targets_path: str | Path | None = None) -> dict[str, LabelledSet]:
-    """Read each ``name -> (essays folder, labels csv)``: corpus, rules' evidence, :func:`join_labels` table."""
-    from .corpus import load_corpus
-    from .stance import join_labels, read_labels, stance_evidence
+    """Read each ``name -> (essays folder, labels csv)``: corpus, rules' evidence, :func:`join_labels` table.
 
+    The joined table is kept in the on-disk cache (:mod:`essaylab.cache`), keyed by the labels file,
+    the essays' texts and dates, the targets file and the library code.
+    """
+    from . import cache
+    from .corpus import load_corpus
+    from .stance import _evidence_key, join_labels, read_labels, stance_evidence
+
+    path = str(targets_path) if targets_path else None
     loaded = {}
     for name, (essays_dir, labels_path) in sets.items():
         corpus = load_corpus(essays_dir)
         evidence = stance_evidence(corpus, targets_path)
-        loaded[name] = LabelledSet(corpus, evidence, join_labels(evidence, read_labels(labels_path)))
+        key = cache.key("labelled-set", Path(labels_path).read_text(encoding="utf-8"),
+                        *sorted(f"{essay.id}:{_evidence_key(essay, path)}" for essay in corpus))
+        stored = cache.load(key)
+        if stored is None:
+            stored = {"joined": join_labels(evidence, read_labels(labels_path))}
+            cache.store(key, stored)
+        loaded[name] = LabelledSet(corpus, evidence, stored["joined"])
     return loaded
+
+
+def trained_model(pairs: pd.DataFrame, C: float = C) -> StanceModel:
+    """The model fitted on all ``pairs`` (cached in memory and on disk like the cross-fitted ones)."""
+    return _model_for(pairs, _digest(pairs), "", C)
 
 
 def training_pairs(sets: Mapping[str, tuple[str | Path, str | Path] | LabelledSet],
