@@ -52,3 +52,16 @@ def seeds_copy(tmp_path: Path) -> Path:
     target = tmp_path / "seeds"
     shutil.copytree(SEEDS, target)
     return target
+
+
+# The clearest author-level positions in the seed essays (every coder and the adjudicated labels agree;
+# see validation/stance): what the stance method must get right whatever else it does.
+CLEAR_SEED_CASES = [
+    ("Ryan C. Berg", "amlo", "against"),
+    ("Shannon K. O'Neil", "amlo", "against"),
+    ("Ryan C. Berg", "military_action", "against"),
+    ("Ryan C. Berg", "security_cooperation", "favor"),
+    ("Shannon K. O'Neil", "usmca", "favor"),
+    ("Ryan C. Berg", "usmca", "favor"),
+    ("Shannon K. O'Neil", "trump", "against"),
+]
