@@ -202,3 +202,13 @@ def test_phrase_prefilter_never_hides_a_match():
     for pattern in patterns:
         for text in texts:
             assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in pattern._regex.finditer(text)]
+
+
+def test_read_labels_names_the_file_and_a_wrong_label(tmp_path):
+    path = tmp_path / "labels.csv"
+    path.write_text("essay,text,target,label\ne,Trump is wrong.,trump,agianst\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"labels.csv: column 'label' has 'agianst'"):
+        read_labels(path)
+    path.write_text("essay,text,target\ne,Trump is wrong.,trump\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"labels.csv: missing column\(s\) label"):
+        read_labels(path)

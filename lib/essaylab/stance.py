@@ -920,7 +920,11 @@ def read_labels(path: str | Path) -> pd.DataFrame:
     missing = [c for c in ("essay", "text", "target", "label") if c not in labels.columns]
     if missing:
         raise ValueError(f"{Path(path).name}: missing column(s) {', '.join(missing)}")
-    labels["label"] = labels["label"].str.strip().str.lower()
+    labels["label"] = labels["label"].astype(str).str.strip().str.lower()
+    wrong = sorted(set(labels["label"]) - set(LABELS))
+    if wrong:
+        raise ValueError(f"{Path(path).name}: column 'label' has {', '.join(map(repr, wrong))}; "
+                         f"expected one of {', '.join(LABELS)}")
     return labels
 
 
