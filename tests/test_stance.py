@@ -212,3 +212,16 @@ def test_read_labels_names_the_file_and_a_wrong_label(tmp_path):
     path.write_text("essay,text,target\ne,Trump is wrong.,trump\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"labels.csv: missing column\(s\) label"):
         read_labels(path)
+
+
+def test_tone_fallback_and_features_flip_for_the_opposite_of_a_target():
+    sentence = "Mexico altered its constitution to allow private investment in all aspects of the energy sector."
+    mentions = find_mentions(sentence, TARGETS, OFFICES, "2024-05")
+    assert [m.via for m in mentions if m.target == "energy_nationalism"] == ["opposite"]
+    call = classify_sentence(sentence, mentions)["energy_nationalism"]
+    assert call.label == "against" and "said of its opposite" in call.cues[0]
+    from essaylab.stance import pair_features, _tone
+
+    context, tone = pair_features(sentence, mentions, "energy_nationalism")
+    assert "OPP" in context.split() and "TGT" not in context.split()
+    assert tone == -_tone(sentence)

@@ -618,8 +618,11 @@ def classify_sentence(
                 continue
             tone = _tone(" ".join(sentence[a:b] for a, b in spans))
             if abs(tone) >= TONE_FALLBACK:
-                scores[target] = THRESHOLD * float(np.sign(tone))
-                cues[target].append(f"no cue; tone of its clause {tone:+.2f} -> {_direction(tone)}")
+                # Said only of the target's opposite ("private investment in energy"): the sign flips.
+                sign = -1.0 if all(m.via == "opposite" for m in mentions if m.target == target) else 1.0
+                scores[target] = THRESHOLD * sign * float(np.sign(tone))
+                opposite = " (said of its opposite)" if sign < 0 else ""
+                cues[target].append(f"no cue; tone of its clause {tone:+.2f}{opposite} -> {_direction(sign * tone)}")
                 by_tone.add(target)
 
     calls = {}
@@ -720,6 +723,7 @@ def aggregate_stance(
     n_boot: int = 1000,
     seed: int = 0,
     tone_weight: float = 0.25,
+    model_weight: float = 0.5,
 ) -> pd.DataFrame:
     """Author x target stance with a bootstrap confidence.
 
@@ -732,8 +736,8 @@ def aggregate_stance(
     times gives a 90% interval (``ci_low``, ``ci_high``) and ``agreement``, the
     share of resamples that give the same label; ``n_tone`` and ``n_model``
     count the favor/against sentences labelled by the tone fallback alone and
-    by the learned model (``basis`` "model", see :mod:`essaylab.stance_model`;
-    such labels count fully: the model is validated out of essay).
+    by the learned model (``basis`` "model", see :mod:`essaylab.stance_model`),
+    whose labels count ``model_weight``: they are right less often than a cue's.
     """
     rng = np.random.default_rng(seed)
     rows = []
@@ -750,7 +754,8 @@ def aggregate_stance(
             n = len(cell)
             x = cell["label"].map(values).to_numpy(dtype=float)
             if "basis" in cell:
-                x = x * np.where(cell["basis"].to_numpy() == "tone", tone_weight, 1.0)
+                basis = cell["basis"].to_numpy()
+                x = x * np.where(basis == "tone", tone_weight, np.where(basis == "model", model_weight, 1.0))
             favor, against = int((x > 0).sum()), int((x < 0).sum())
             n_tone = int((cell["basis"] == "tone").sum()) if "basis" in cell else 0
             n_model = int((cell["basis"] == "model").sum()) if "basis" in cell else 0
@@ -810,12 +815,14 @@ def pair_features(sentence: str, mentions: Sequence[Mention], target: str,
 
     ``context``: the words of the clauses that mention the target (all clauses
     when the target is not named in the sentence), lowercased and accent-folded,
-    with the target's own words replaced by ``TGT`` and other targets' by
+    with the target's own words replaced by ``TGT`` (``OPP`` where the text names
+    its opposite, such as private investment in energy for energy nationalism) and other targets' by
     ``OTHER``, and every word after a negator in its clause prefixed ``neg_``; a word of
     strong valence in VADER's lexicon (|valence| >= 2) is followed by ``VPOS`` or ``VNEG``
     (negation-marked too), so a judgement word never seen in training still counts.
     No target name survives, so what is learned carries over between targets.
-    ``tone``: VADER's compound score of those clauses (the tone fallback's input).
+    ``tone``: VADER's compound score of those clauses (the tone fallback's input),
+    negated when only the target's opposite is named.
 
     >>> targets, _ = load_targets()
     >>> s = "Washington should not abandon the USMCA, but Trump disagrees."
@@ -824,10 +831,11 @@ def pair_features(sentence: str, mentions: Sequence[Mention], target: str,
     """
     text = prepared if prepared is not None else _prepare(sentence)
     own = [(m.start, m.end) for m in mentions if m.target == target and m.end > m.start]
+    opposite = {(m.start, m.end) for m in mentions if m.target == target and m.via == "opposite"}
     clauses = _clauses(text)
     if own:
         clauses = [(a, b) for a, b in clauses if any(a <= start < b for start, _ in own)]
-    marks = sorted([(a, b, " TGT ") for a, b in own]
+    marks = sorted([(a, b, " OPP " if (a, b) in opposite else " TGT ") for a, b in own]
                    + [(m.start, m.end, " OTHER ") for m in mentions if m.target != target and m.end > m.start])
     words = []
     for c_start, c_end in clauses:
@@ -840,7 +848,7 @@ def pair_features(sentence: str, mentions: Sequence[Mention], target: str,
         pieces.append(text[position:c_end])
         negated = False
         for piece in pieces:
-            if piece in (" TGT ", " OTHER "):
+            if piece in (" TGT ", " OPP ", " OTHER "):
                 words.append(("neg_" if negated else "") + piece.strip())
                 continue
             for word in _CONTEXT_TOKEN.findall(piece.replace("n't", " n't")):
@@ -850,6 +858,8 @@ def pair_features(sentence: str, mentions: Sequence[Mention], target: str,
                     words.append(("neg_" if negated else "") + ("VPOS" if valence > 0 else "VNEG"))
                 negated = negated or bool(_NEGATOR.fullmatch(word))
     tone = _tone(" ".join(sentence[a:b] for a, b in clauses))
+    if own and all(span in opposite for span in own):
+        tone = -tone  # only the target's opposite is named: its tone speaks the other way
     return " ".join(words), tone
 
 
@@ -928,7 +938,7 @@ def read_labels(path: str | Path) -> pd.DataFrame:
     return labels
 
 
-def join_labels(evidence: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
+def join_labels(evidence: pd.DataFrame, labels: pd.DataFrame, targets_path: str | Path | None = None) -> pd.DataFrame:
     """Put the method's label and the tone baseline next to each hand label.
 
     Returns one row per hand-labelled (sentence, target) of the essays present in
@@ -936,8 +946,9 @@ def join_labels(evidence: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
     label (``labelled`` False, ``gold`` "none": the coders saw no mention, so no
     stance). Columns ``essay, sentence, target, gold, labelled, rules, vader,
     detected, rules_given, vader_given, via, cues``, and the target-given reading's
-    inputs for a learned model (``score_given, basis_given, context, tone``; see
-    :mod:`essaylab.stance_model`). Two readings:
+    rules output and inputs for a learned model (``score_given, basis_given,
+    cues_given, context, tone``; see :mod:`essaylab.stance_model`); ``targets_path``
+    as in :func:`stance_evidence`. Two readings:
 
     * end to end (``rules``, ``vader``): both systems see only the mentions the
       method detects; an undetected target is ``none`` for both, as in the corpus
@@ -956,12 +967,13 @@ def join_labels(evidence: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
     text = joined["text"].where(labelled, joined["sentence"])
     detected = joined["label"].notna()
     vader = text.map(vader_label)
-    given = [(label, score, basis, context, tone) if found
-             else _implicit_pair(sentence, target) if is_labelled else ("none", 0.0, "", "", 0.0)
-             for label, score, basis, context, tone, found, sentence, target, is_labelled
-             in zip(joined["label"], joined["score"], joined["basis"], joined["context"], joined["tone"], detected,
-                    text, joined["target"], labelled)]
-    given = pd.DataFrame(given, columns=["rules_given", "score_given", "basis_given", "context", "tone"],
+    path = str(targets_path) if targets_path else None
+    given = [(label, score, basis, cues, context, tone) if found
+             else _implicit_pair(sentence, target, path) if is_labelled else ("none", 0.0, "", "", "", 0.0)
+             for label, score, basis, cues, context, tone, found, sentence, target, is_labelled
+             in zip(joined["label"], joined["score"], joined["basis"], joined["cues"], joined["context"],
+                    joined["tone"], detected, text, joined["target"], labelled)]
+    given = pd.DataFrame(given, columns=["rules_given", "score_given", "basis_given", "cues_given", "context", "tone"],
                          index=joined.index)
     out = pd.DataFrame({
         "essay": joined["essay"], "sentence": text, "target": joined["target"],
@@ -969,20 +981,22 @@ def join_labels(evidence: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
         "vader": vader.where(detected, "none"), "detected": detected, "rules_given": given["rules_given"],
         "vader_given": vader, "via": joined["via"].fillna(""), "cues": joined["cues"].fillna(""),
         "score_given": given["score_given"].astype(float), "basis_given": given["basis_given"],
+        "cues_given": given["cues_given"],
         "context": given["context"], "tone": given["tone"].astype(float),
     })
     order = out.assign(_l=~out["labelled"]).sort_values(["_l", "essay", "sentence", "target"], kind="mergesort")
     return order.drop(columns="_l").reset_index(drop=True)
 
 
-def _implicit_pair(sentence: str, target: str) -> tuple[str, float, str, str, float]:
-    """The rules' label, score and basis, and the model's features, for a target the sentence is about
-    but does not name (see ``join_labels``)."""
-    targets, offices = load_targets()
+def _implicit_pair(sentence: str, target: str, targets_path: str | None = None) -> tuple[str, float, str, str, str, float]:
+    """The rules' label, score, basis and cues, and the model's features, for a target the sentence is
+    about but does not name (see ``join_labels``). The sentence is read alone: office titles are not
+    resolved (no essay date) and pronouns not linked to the previous sentence."""
+    targets, offices = load_targets(targets_path)
     mentions = [m for m in find_mentions(sentence, targets, offices) if m.target != target]
     mentions.append(Mention(target, 0, 0, "implicit"))
     call = classify_sentence(sentence, mentions)[target]
-    return (call.label, call.score, call.basis, *pair_features(sentence, mentions, target))
+    return (call.label, call.score, call.basis, "; ".join(call.cues), *pair_features(sentence, mentions, target))
 
 
 SYSTEMS = {
@@ -1006,7 +1020,7 @@ def validate(essays_dir: str | Path, labels_path: str | Path, targets_path: str 
     from .corpus import load_corpus
 
     corpus = load_corpus(essays_dir)
-    joined = join_labels(stance_evidence(corpus, targets_path), read_labels(labels_path))
+    joined = join_labels(stance_evidence(corpus, targets_path), read_labels(labels_path), targets_path)
     systems = dict(SYSTEMS)
     if training is not None:
         from .stance_model import SYSTEMS as LEARNED, add_learned

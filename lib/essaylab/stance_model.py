@@ -10,14 +10,15 @@ words around a target go with FAVOR, AGAINST or NONE, from many writers.
   targets and to new ones): the words of the clauses that mention the target,
   negation-marked, with the target replaced by ``TGT`` and other targets by
   ``OTHER``, and strong VADER words marked ``VPOS`` / ``VNEG``
-  (:func:`essaylab.stance.pair_features`); the rules' score; whether a
-  structural cue decided favor or against; the clause's VADER tone.
+  (:func:`essaylab.stance.pair_features`); the rules' score (cues too weak
+  to decide); the clause's VADER tone.
 * **Model**: multinomial logistic regression (scikit-learn, ``lbfgs``: the same
   data give the same weights), ``class_weight="balanced"`` because NONE
   outnumbers the stance labels, strong regularisation (``C``) because there are
   about a thousand pairs for a few thousand words.
 * **Hybrid**: where a structural cue of the rules decided (``basis`` "cue"), its
-  label stands; the model labels every other pair (``basis`` "model").
+  label stands; the model labels every other pair (``basis`` "model"), and it is
+  trained on those pairs only (the population it labels).
 * **Cross-fitting**: an essay that is itself in the training data is labelled by
   a model fitted without it (essays are matched by a digest of their text), so
   every label on a labelled essay, and every validation score, is an
@@ -43,7 +44,7 @@ __all__ = ["C", "SYSTEMS", "LabelledSet", "StanceModel", "load_labelled_sets", "
            "trained_model", "apply_model", "add_learned"]
 
 C = 0.05  # inverse regularisation strength; chosen by leave-one-essay-out F1 over a few values on the labelled sets
-_DENSE = ("rules' score", "a cue for", "a cue against", "clause tone")
+_DENSE = ("rules' score", "clause tone")
 SYSTEMS = {  # the hybrid's columns in :func:`add_learned`, with readable names
     "learned": "method (rules + model), end to end",
     "learned_given": "method (rules + model), target given",
@@ -54,10 +55,8 @@ def _text_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def _dense(score: pd.Series, basis: pd.Series, label: pd.Series, tone: pd.Series) -> np.ndarray:
-    cue = basis.to_numpy() == "cue"
-    return np.column_stack([score.to_numpy(dtype=float), cue & (label.to_numpy() == "favor"),
-                            cue & (label.to_numpy() == "against"), tone.to_numpy(dtype=float)]).astype(float)
+def _dense(score: pd.Series, tone: pd.Series) -> np.ndarray:
+    return np.column_stack([score.to_numpy(dtype=float), tone.to_numpy(dtype=float)])
 
 
 @dataclass(frozen=True)
@@ -68,6 +67,10 @@ class StanceModel:
     classifier: object
     n_pairs: int
 
+    def feature_names(self) -> list[str]:
+        """The model's features in coefficient order: context words, then the dense features in brackets."""
+        return list(self.vectorizer.get_feature_names_out()) + [f"({name})" for name in _DENSE]
+
     def _matrix(self, context: pd.Series, dense: np.ndarray):
         return sparse.hstack([self.vectorizer.transform(context.fillna("")), sparse.csr_matrix(dense)]).tocsr()
 
@@ -76,7 +79,7 @@ class StanceModel:
         """Model label, score (P(favor) - P(against)) and explanation for each pair (the hybrid is applied later)."""
         if len(context) == 0:
             return pd.DataFrame({"label": [], "score": [], "why": []})
-        X = self._matrix(context, _dense(score, basis, label, tone))
+        X = self._matrix(context, _dense(score, tone))
         proba = self.classifier.predict_proba(X)
         classes = list(self.classifier.classes_)
         best = proba.argmax(axis=1)
@@ -129,7 +132,7 @@ def load_labelled_sets(sets: Mapping[str, tuple[str | Path, str | Path]],
                         *sorted(f"{essay.id}:{_evidence_key(essay, path)}" for essay in corpus))
         stored = cache.load(key)
         if stored is None:
-            stored = {"joined": join_labels(evidence, read_labels(labels_path))}
+            stored = {"joined": join_labels(evidence, read_labels(labels_path), targets_path)}
             cache.store(key, stored)
         loaded[name] = LabelledSet(corpus, evidence, stored["joined"])
     return loaded
@@ -168,11 +171,12 @@ def fit_model(pairs: pd.DataFrame, C: float = C) -> StanceModel:
     from sklearn.feature_extraction.text import CountVectorizer
     from sklearn.linear_model import LogisticRegression
 
+    pairs = pairs[pairs["basis_given"] != "cue"]  # the model labels only the pairs no rule cue decides
     if pairs["gold"].nunique() < 2:
         raise ValueError("training the stance model needs hand labels of at least two classes")
     vectorizer = CountVectorizer(binary=True, token_pattern=r"\S+", lowercase=False)
     words = vectorizer.fit_transform(pairs["context"].fillna(""))
-    dense = _dense(pairs["score_given"], pairs["basis_given"], pairs["rules_given"], pairs["tone"])
+    dense = _dense(pairs["score_given"], pairs["tone"])
     classifier = LogisticRegression(C=C, class_weight="balanced", max_iter=5000)
     classifier.fit(sparse.hstack([words, sparse.csr_matrix(dense)]).tocsr(), pairs["gold"].to_numpy())
     return StanceModel(vectorizer, classifier, len(pairs))
@@ -255,7 +259,7 @@ def add_learned(joined: pd.DataFrame, corpus, pairs: pd.DataFrame, C: float = C)
         model = _model_for(pairs, digest, excluded, C)
         predicted = model.predict(rows["context"], rows["score_given"], rows["basis_given"], rows["rules_given"],
                                   rows["tone"])
-        hybrid = _hybrid(rows["rules_given"], rows["basis_given"], rows["cues"], predicted, rows["score_given"])
+        hybrid = _hybrid(rows["rules_given"], rows["basis_given"], rows["cues_given"], predicted, rows["score_given"])
         given[rows.index], why[rows.index] = hybrid["label"], hybrid["cues"]
     learned = given.where(joined["detected"], "none")
     return joined.assign(learned=learned, learned_given=given, learned_why=why)
