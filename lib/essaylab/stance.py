@@ -61,6 +61,7 @@ __all__ = [
     "join_labels",
     "validate",
     "compare_positions",
+    "coder_agreement",
     "pair_features",
     "SYSTEMS",
 ]
@@ -936,6 +937,31 @@ def read_labels(path: str | Path) -> pd.DataFrame:
         raise ValueError(f"{Path(path).name}: column 'label' has {', '.join(map(repr, wrong))}; "
                          f"expected one of {', '.join(LABELS)}")
     return labels
+
+
+def coder_agreement(first: pd.DataFrame, second: pd.DataFrame) -> tuple[pd.DataFrame, float, float]:
+    """Two codings of the same sentences (:func:`read_labels` tables) side by side, and Cohen's kappa.
+
+    Pairs are matched by essay, sentence text and target; a pair only one coder
+    labelled is "not mentioned" for the other. Returns ``(pairs, kappa on mention
+    + stance over all pairs, kappa on stance where both saw a mention)``;
+    ``pairs`` has ``label_a`` and ``label_b``.
+
+    >>> a = pd.DataFrame({"essay": ["e", "e"], "text": ["X.", "Y."], "target": ["t", "t"], "label": ["favor", "none"]})
+    >>> b = pd.DataFrame({"essay": ["e"], "text": ["X."], "target": ["t"], "label": ["favor"]})
+    >>> pairs, _, _ = coder_agreement(a, b)
+    >>> pairs[["label_a", "label_b"]].values.tolist()
+    [['favor', 'favor'], ['none', 'not mentioned']]
+    """
+    from sklearn.metrics import cohen_kappa_score
+
+    keyed = [frame.assign(key=frame["text"].map(_sentence_key))[["essay", "key", "target", "label"]]
+             for frame in (first, second)]
+    pairs = keyed[0].merge(keyed[1], on=["essay", "key", "target"], how="outer", suffixes=("_a", "_b"))
+    pairs[["label_a", "label_b"]] = pairs[["label_a", "label_b"]].astype(object).fillna("not mentioned")
+    shared = pairs[(pairs["label_a"] != "not mentioned") & (pairs["label_b"] != "not mentioned")]
+    return pairs, float(cohen_kappa_score(pairs["label_a"], pairs["label_b"])), \
+        float(cohen_kappa_score(shared["label_a"], shared["label_b"]))
 
 
 def join_labels(evidence: pd.DataFrame, labels: pd.DataFrame, targets_path: str | Path | None = None) -> pd.DataFrame:
