@@ -947,11 +947,11 @@ def coder_agreement(first: pd.DataFrame, second: pd.DataFrame) -> tuple[pd.DataF
     + stance over all pairs, kappa on stance where both saw a mention)``;
     ``pairs`` has ``label_a`` and ``label_b``.
 
-    >>> a = pd.DataFrame({"essay": ["e", "e"], "text": ["X.", "Y."], "target": ["t", "t"], "label": ["favor", "none"]})
-    >>> b = pd.DataFrame({"essay": ["e"], "text": ["X."], "target": ["t"], "label": ["favor"]})
-    >>> pairs, _, _ = coder_agreement(a, b)
-    >>> pairs[["label_a", "label_b"]].values.tolist()
-    [['favor', 'favor'], ['none', 'not mentioned']]
+    >>> a = pd.DataFrame({"essay": ["e"] * 3, "text": ["X.", "Y.", "Z."], "target": ["t"] * 3,
+    ...                   "label": ["favor", "none", "against"]})
+    >>> pairs, kappa_all, kappa_shared = coder_agreement(a, a.drop(index=1))
+    >>> pairs[["label_a", "label_b"]].values.tolist(), kappa_shared
+    ([['favor', 'favor'], ['none', 'not mentioned'], ['against', 'against']], 1.0)
     """
     from sklearn.metrics import cohen_kappa_score
 
