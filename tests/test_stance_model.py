@@ -111,3 +111,15 @@ def test_seed_essays_clear_cases_with_the_model(pairs):
     cells = aggregate_stance(evidence, [t.id for t in TARGETS], corpus.authors, n_boot=200)
     got = cells.set_index(["author", "target"])["label"]
     assert [got[author, target] for author, target, _ in CLEAR_SEED_CASES] == [x for _, _, x in CLEAR_SEED_CASES]
+
+
+def test_leave_one_set_out_leaves_the_whole_set_out(pairs):
+    from essaylab.stance_model import _exclusions
+
+    corpus = load_corpus(VALIDATION / "dev2" / "essays")
+    by_set = _exclusions(corpus, pairs, "set")
+    assert set(by_set.values()) == {"set:dev2"}
+    by_essay = _exclusions(corpus, pairs, "essay")
+    assert len(set(by_essay.values())) == len(list(corpus))
+    with pytest.raises(ValueError, match="leave_out"):
+        _exclusions(corpus, pairs, "writer")

@@ -189,15 +189,21 @@ def _digest(pairs: pd.DataFrame) -> str:
     return hashlib.sha256(pd.util.hash_pandas_object(pairs, index=False).to_numpy().tobytes()).hexdigest()
 
 
-def _exclusions(corpus, pairs: pd.DataFrame) -> dict[str, str]:
-    """Essay id -> the training essay to leave out for it: itself if it is in the training data, else ""."""
-    trained = set(pairs["essay_key"])
+def _exclusions(corpus, pairs: pd.DataFrame, leave_out: str = "essay") -> dict[str, str]:
+    """Essay id -> what to leave out of training for it: the essay itself if it is in the training data
+    (``leave_out="essay"``), or its whole labelled set, written by one writer (``"set"``, as
+    ``"set:<name>"``); "" when the essay is not in the training data."""
+    if leave_out not in ("essay", "set"):
+        raise ValueError(f"leave_out must be 'essay' or 'set', not {leave_out!r}")
+    set_of = dict(zip(pairs["essay_key"], pairs["set"]))
     keys = {essay.id: _text_digest(essay.text) for essay in corpus}
-    return {essay_id: key if key in trained else "" for essay_id, key in keys.items()}
+    if leave_out == "set":
+        return {essay_id: f"set:{set_of[key]}" if key in set_of else "" for essay_id, key in keys.items()}
+    return {essay_id: key if key in set_of else "" for essay_id, key in keys.items()}
 
 
 def _model_for(pairs: pd.DataFrame, digest: str, excluded: str, C: float) -> StanceModel:
-    """The model fitted without the essay ``excluded`` (cross-fitting); "" for the model fitted on all pairs."""
+    """The model fitted without the essay (or ``set:<name>``, the set) ``excluded``; "" for all pairs."""
     key = (digest, excluded, C)
     if key not in _FITTED:
         import sklearn
@@ -209,7 +215,11 @@ def _model_for(pairs: pd.DataFrame, digest: str, excluded: str, C: float) -> Sta
         disk_key = cache.key("stance-model", digest, excluded, repr(C), sklearn.__version__)
         stored = cache.load(disk_key)
         if stored is None:
-            stored = {"model": fit_model(pairs[pairs["essay_key"] != excluded] if excluded else pairs, C)}
+            if excluded.startswith("set:"):
+                kept = pairs[pairs["set"] != excluded[len("set:"):]]
+            else:
+                kept = pairs[pairs["essay_key"] != excluded] if excluded else pairs
+            stored = {"model": fit_model(kept, C)}
             cache.store(disk_key, stored)
         if len(_FITTED) >= 64:
             _FITTED.clear()
@@ -248,14 +258,16 @@ def apply_model(evidence: pd.DataFrame, corpus, pairs: pd.DataFrame, C: float = 
     return out
 
 
-def add_learned(joined: pd.DataFrame, corpus, pairs: pd.DataFrame, C: float = C) -> pd.DataFrame:
+def add_learned(joined: pd.DataFrame, corpus, pairs: pd.DataFrame, C: float = C,
+                leave_out: str = "essay") -> pd.DataFrame:
     """Add the hybrid's labels to :func:`essaylab.stance.join_labels`' table: ``learned`` (end to end, on
     detected mentions only), ``learned_given`` (every labelled pair) and ``learned_why`` (its cues or
-    explanation), cross-fitted as in :func:`apply_model`."""
+    explanation), cross-fitted as in :func:`apply_model`; with ``leave_out="set"`` an essay's whole
+    labelled set (all by one writer) is left out of its model, not only the essay."""
     given = pd.Series("none", index=joined.index, dtype=object)
     why = pd.Series("", index=joined.index, dtype=object)
     digest = _digest(pairs)
-    for excluded, rows in joined.groupby(joined["essay"].map(_exclusions(corpus, pairs)), sort=True):
+    for excluded, rows in joined.groupby(joined["essay"].map(_exclusions(corpus, pairs, leave_out)), sort=True):
         model = _model_for(pairs, digest, excluded, C)
         predicted = model.predict(rows["context"], rows["score_given"], rows["basis_given"], rows["rules_given"],
                                   rows["tone"])
