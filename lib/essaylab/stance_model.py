@@ -74,8 +74,7 @@ class StanceModel:
     def _matrix(self, context: pd.Series, dense: np.ndarray):
         return sparse.hstack([self.vectorizer.transform(context.fillna("")), sparse.csr_matrix(dense)]).tocsr()
 
-    def predict(self, context: pd.Series, score: pd.Series, basis: pd.Series, label: pd.Series,
-                tone: pd.Series) -> pd.DataFrame:
+    def predict(self, context: pd.Series, score: pd.Series, tone: pd.Series) -> pd.DataFrame:
         """Model label, score (P(favor) - P(against)) and explanation for each pair (the hybrid is applied later)."""
         if len(context) == 0:
             return pd.DataFrame({"label": [], "score": [], "why": []})
@@ -227,16 +226,25 @@ def _model_for(pairs: pd.DataFrame, digest: str, excluded: str, C: float) -> Sta
     return _FITTED[key]
 
 
-def _hybrid(rule_label: pd.Series, basis: pd.Series, cues: pd.Series, predicted: pd.DataFrame,
-            rule_score: pd.Series) -> pd.DataFrame:
-    by_cue = basis.to_numpy() == "cue"
-    rule_text = cues.fillna("").replace("", "no rule cue")
-    return pd.DataFrame({
-        "label": np.where(by_cue, rule_label, predicted["label"]),
-        "score": np.where(by_cue, rule_score.to_numpy(dtype=float), predicted["score"].to_numpy(dtype=float)),
-        "basis": np.where(by_cue, "cue", np.where(predicted["label"] != "none", "model", "")),
-        "cues": np.where(by_cue, cues.fillna(""), predicted["why"] + "; rules: " + rule_text),
-    }, index=rule_label.index)
+def _hybrid(frame: pd.DataFrame, exclusions: dict[str, str], pairs: pd.DataFrame, C: float,
+            columns: tuple[str, str, str, str]) -> pd.DataFrame:
+    """``label, score, basis, cues`` of the hybrid for every row of ``frame``: a rule cue's where one decided,
+    else the model's, each essay labelled by the model its entry in ``exclusions`` names. ``columns`` are
+    the frame's rule label, score, basis and cues columns; ``context`` and ``tone`` are read as they are."""
+    label_col, score_col, basis_col, cues_col = columns
+    digest, parts = _digest(pairs), []
+    for excluded, rows in frame.groupby(frame["essay"].map(exclusions), sort=True):
+        predicted = _model_for(pairs, digest, excluded, C).predict(rows["context"], rows[score_col], rows["tone"])
+        by_cue = rows[basis_col].to_numpy() == "cue"
+        cues = rows[cues_col].fillna("")
+        parts.append(pd.DataFrame({
+            "label": np.where(by_cue, rows[label_col], predicted["label"]),
+            "score": np.where(by_cue, rows[score_col].to_numpy(dtype=float), predicted["score"].to_numpy(dtype=float)),
+            "basis": np.where(by_cue, "cue", np.where(predicted["label"] != "none", "model", "")),
+            "cues": np.where(by_cue, cues, predicted["why"] + "; rules: " + cues.replace("", "no rule cue")),
+        }, index=rows.index))
+    columns_out = ["label", "score", "basis", "cues"]
+    return pd.concat(parts).loc[frame.index] if parts else pd.DataFrame(columns=columns_out, index=frame.index)
 
 
 def apply_model(evidence: pd.DataFrame, corpus, pairs: pd.DataFrame, C: float = C) -> pd.DataFrame:
@@ -247,13 +255,8 @@ def apply_model(evidence: pd.DataFrame, corpus, pairs: pd.DataFrame, C: float = 
     ``corpus`` that are in ``pairs`` get a model fitted without them.
     """
     out = evidence.assign(rule_label=evidence["label"])
-    parts, digest = [], _digest(pairs)
-    for excluded, rows in evidence.groupby(evidence["essay"].map(_exclusions(corpus, pairs)), sort=True):
-        model = _model_for(pairs, digest, excluded, C)
-        predicted = model.predict(rows["context"], rows["score"], rows["basis"], rows["label"], rows["tone"])
-        parts.append(_hybrid(rows["label"], rows["basis"], rows["cues"], predicted, rows["score"]))
-    if parts:
-        relabelled = pd.concat(parts).loc[evidence.index]
+    if len(evidence):
+        relabelled = _hybrid(evidence, _exclusions(corpus, pairs), pairs, C, ("label", "score", "basis", "cues"))
         out[["label", "score", "basis", "cues"]] = relabelled[["label", "score", "basis", "cues"]]
     return out
 
@@ -264,14 +267,8 @@ def add_learned(joined: pd.DataFrame, corpus, pairs: pd.DataFrame, C: float = C,
     detected mentions only), ``learned_given`` (every labelled pair) and ``learned_why`` (its cues or
     explanation), cross-fitted as in :func:`apply_model`; with ``leave_out="set"`` an essay's whole
     labelled set (all by one writer) is left out of its model, not only the essay."""
-    given = pd.Series("none", index=joined.index, dtype=object)
-    why = pd.Series("", index=joined.index, dtype=object)
-    digest = _digest(pairs)
-    for excluded, rows in joined.groupby(joined["essay"].map(_exclusions(corpus, pairs, leave_out)), sort=True):
-        model = _model_for(pairs, digest, excluded, C)
-        predicted = model.predict(rows["context"], rows["score_given"], rows["basis_given"], rows["rules_given"],
-                                  rows["tone"])
-        hybrid = _hybrid(rows["rules_given"], rows["basis_given"], rows["cues_given"], predicted, rows["score_given"])
-        given[rows.index], why[rows.index] = hybrid["label"], hybrid["cues"]
-    learned = given.where(joined["detected"], "none")
-    return joined.assign(learned=learned, learned_given=given, learned_why=why)
+    hybrid = _hybrid(joined, _exclusions(corpus, pairs, leave_out), pairs, C,
+                     ("rules_given", "score_given", "basis_given", "cues_given"))
+    given = hybrid["label"].fillna("none").astype(object)
+    return joined.assign(learned=given.where(joined["detected"], "none"), learned_given=given,
+                         learned_why=hybrid["cues"].fillna(""))
