@@ -198,3 +198,14 @@ def test_disclaimer_word_test_never_hides_a_disclaimer():
         "The Institute takes pride in serving the public.", "Copyright Example."]
     for text in samples:
         assert matter._is_disclaimer(text) == bool(matter._DISCLAIMER.search(text)), text
+
+
+@pytest.mark.parametrize("byline", ["By Jane Q. Doe", "by Jane Q. Doe", "BY Jane Doe and Luis Ortega"])
+def test_byline_after_a_credit_is_front_matter(byline):
+    """A byline is front matter however "by" is capitalised, also when a credit separates it from the title."""
+    from essaylab.matter import separate_matter
+
+    front, body, _ = separate_matter(["A Title Without a Period", "Photo: Reuters.", byline,
+                                      "The body starts here. It goes on.", "And ends here."])
+    assert [m.kind for m in front] == ["title", "credit", "byline"]
+    assert body == ["The body starts here. It goes on.", "And ends here."]

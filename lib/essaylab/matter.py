@@ -42,7 +42,7 @@ _CREDIT = re.compile(
     re.IGNORECASE,
 )
 _CREDIT_ANYWHERE = re.compile(r"\b(?:getty images|ap photo|reuters/|afp via|shutterstock)\b", re.IGNORECASE)
-_BYLINE = re.compile(r"^by\s+[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,4}(?:\s*(?:,|and)\s*.*)?$")
+_BYLINE = re.compile(r"^(?:[Bb]y|BY)\s+[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,4}(?:\s*(?:,|and)\s*.*)?$")
 _DATELINE = re.compile(
     r"^(?:(?:published|updated|posted)\s*:?\s*)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s*)?"
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}\.?$",
@@ -95,6 +95,8 @@ def matter_kind(paragraph: str, author: str = "") -> str | None:
     'credit'
     >>> matter_kind("James Bosworth is the founder of Hxagon, a firm that does political risk analysis.")
     'bio'
+    >>> matter_kind("By Jane Q. Doe and Luis Ortega")
+    'byline'
     >>> matter_kind("Twitter: @RyanBergPhD")
     'handle'
     >>> matter_kind("Mexico is both blessed and cursed by its proximity to its northern neighbor.") is None
