@@ -23,6 +23,10 @@ def label(sentence: str, target: str, date: str = "2024-05") -> str:
 @pytest.mark.parametrize("sentence, target, expected", [
     ("López Obrador's policies have violated the USMCA.", "amlo", "against"),
     ("López Obrador's policies have violated the USMCA.", "usmca", "favor"),
+    # breaking a rule or an agreement is a harm to it: the agreement is favoured, the one who breaks it opposed
+    ("Nearshoring cannot happen as long as Mexico is out of compliance with the USMCA.", "usmca", "favor"),
+    ("López Obrador has flouted the USMCA for years.", "amlo", "against"),
+    ("López Obrador has flouted the USMCA for years.", "usmca", "favor"),
     ("Deploying troops to Mexico or launching precision-guided munitions: This is a counterproductive set of "
      "solutions to all the right questions.", "military_action", "against"),
     ("The United States should work to shore up the USMCA.", "usmca", "favor"),
