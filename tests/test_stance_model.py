@@ -16,7 +16,7 @@ TARGETS, OFFICES = load_targets()
 VALIDATION = SEEDS.parent / "validation" / "stance"
 TRAINING = {"gold": (SEEDS, VALIDATION / "gold.csv")} | {
     name: (VALIDATION / name / "essays", VALIDATION / name / "labels.csv")
-    for name in ("heldout", "dev2", "test", "test2", "dev3", "test3") if (VALIDATION / name / "labels.csv").is_file()}
+    for name in ("heldout", "dev2", "test", "test2", "dev3", "test3", "dev4", "dev5") if (VALIDATION / name / "labels.csv").is_file()}
 
 
 @pytest.fixture(scope="module")
