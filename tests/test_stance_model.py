@@ -123,3 +123,23 @@ def test_leave_one_set_out_leaves_the_whole_set_out(pairs):
     assert len(set(by_essay.values())) == len(list(corpus))
     with pytest.raises(ValueError, match="leave_out"):
         _exclusions(corpus, pairs, "writer")
+
+
+def test_a_new_essay_with_opposite_views_added_to_the_seeds(pairs, seeds_copy):
+    """An essay the model never saw, added to the seeds, whose views run against theirs (the sealed test4's
+    hawkish column: for strikes on cartels and for Trump, against the USMCA and China): its clearest cells
+    follow its text. The whole sealed-test comparison, reversed cells included, is in validation/README.md."""
+    from essaylab.stance import aggregate_stance
+
+    source = VALIDATION / "test4" / "essays"
+    (seeds_copy / "column-2025.txt").write_bytes((source / "column-2025.txt").read_bytes())
+    row = next(line for line in (source / "metadata.csv").read_text(encoding="utf-8").splitlines()
+               if line.startswith("column-2025.txt,"))
+    with open(seeds_copy / "metadata.csv", "a", encoding="utf-8") as metadata:
+        metadata.write(row + "\n")
+    corpus = load_corpus(seeds_copy)
+    assert "Rick Dawes" in corpus.authors
+    evidence = apply_model(stance_evidence(corpus), corpus, pairs)
+    cells = aggregate_stance(evidence, [t.id for t in TARGETS], corpus.authors, n_boot=200)
+    got = cells[cells["author"] == "Rick Dawes"].set_index("target")["label"]
+    assert got[["military_action", "trump", "usmca", "china"]].tolist() == ["favor", "favor", "against", "against"]
