@@ -1034,19 +1034,27 @@ SYSTEMS = {
 
 
 def validate(essays_dir: str | Path, labels_path: str | Path, targets_path: str | Path | None = None,
-             training: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+             training: pd.DataFrame | None = None,
+             mentions: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run the method on a labelled corpus folder; return ``(joined, scores)``.
 
     ``joined`` is :func:`join_labels`' table; ``scores`` the macro-F1 per target
     and overall for the rules and the tone baseline, in both readings, and, given
     ``training`` pairs (:func:`essaylab.stance_model.training_pairs`), for the
     hybrid of rules and learned model (``learned``, ``learned_given``; essays in
-    the training data are labelled by a model fitted without them).
+    the training data are labelled by a model fitted without them). Given
+    ``mentions`` (:func:`essaylab.mention_model.mention_sentences`), the learned
+    mention model's pairs are added to the rules' (end to end).
     """
     from .corpus import load_corpus
 
     corpus = load_corpus(essays_dir)
-    joined = join_labels(stance_evidence(corpus, targets_path), read_labels(labels_path), targets_path)
+    evidence = stance_evidence(corpus, targets_path)
+    if mentions is not None:
+        from .mention_model import add_learned_mentions
+
+        evidence = add_learned_mentions(evidence, corpus, mentions, str(targets_path) if targets_path else None)
+    joined = join_labels(evidence, read_labels(labels_path), targets_path)
     systems = dict(SYSTEMS)
     if training is not None:
         from .stance_model import SYSTEMS as LEARNED, add_learned
