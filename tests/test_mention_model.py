@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import SEEDS, write_corpus
+from conftest import TRAINING, VALIDATION, SEEDS, write_corpus
 from essaylab import load_corpus
 from essaylab.mention_model import THRESHOLD, add_learned_mentions, fit_mentions, join_with_mentions, \
     learned_mentions, mention_sentences
@@ -14,10 +14,6 @@ from essaylab.stance import _EVIDENCE_COLUMNS, load_targets, macro_f1, stance_ev
 from essaylab.stance_model import add_learned, load_labelled_sets, training_pairs
 
 TARGET_IDS = [t.id for t in load_targets()[0]]
-VALIDATION = SEEDS.parent / "validation" / "stance"
-TRAINING = {"gold": (SEEDS, VALIDATION / "gold.csv")} | {
-    name: (VALIDATION / name / "essays", VALIDATION / name / "labels.csv")
-    for name in ("heldout", "dev2", "test", "test2", "dev3", "test3", "dev4", "dev5") if (VALIDATION / name / "labels.csv").is_file()}
 
 
 @pytest.fixture(scope="module")

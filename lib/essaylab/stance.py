@@ -1069,7 +1069,7 @@ def compare_positions(cells: pd.DataFrame, positions: pd.DataFrame, author_of: d
 
     Adds ``agreement``: ``same``, ``opposite`` (favor vs against), ``different`` (e.g.
     neutral where the essay takes a side), ``method: insufficient``, or ``essay: mixed or
-    not discussed`` (no single expected label to compare with).
+    not discussed`` (expected ``mixed``, ``not discussed`` or ``absent``: no single label to compare with).
 
     >>> cells = pd.DataFrame({"author": ["A", "A", "A"], "target": ["t", "u", "v"],
     ...                       "label": ["favor", "neutral", "against"]})
@@ -1083,7 +1083,7 @@ def compare_positions(cells: pd.DataFrame, positions: pd.DataFrame, author_of: d
     both = expected.merge(cells[["author", "target", "label"]], on=["author", "target"])
     sided = ["favor", "against"]
     both["agreement"] = np.select(
-        [both["label"] == "insufficient", both["expected"].isin(["mixed", "not discussed"]),
+        [both["label"] == "insufficient", both["expected"].isin(["mixed", "not discussed", "absent"]),
          both["label"].eq(both["expected"]), both["label"].isin(sided) & both["expected"].isin(sided)],
         ["method: insufficient", "essay: mixed or not discussed", "same", "opposite"], "different")
     return both
