@@ -122,9 +122,10 @@ def test_leave_one_set_out_leaves_the_whole_set_out(pairs):
 
 
 def test_a_new_essay_with_opposite_views_added_to_the_seeds(pairs, seeds_copy):
-    """An essay the model never saw, added to the seeds, whose views run against theirs (the sealed test4's
-    hawkish column: for strikes on cartels and for Trump, against the USMCA and China): its clearest cells
-    follow its text. The whole sealed-test comparison, reversed cells included, is in validation/README.md."""
+    """An essay whose views run against the seeds', added to them (test4's hawkish column: for strikes on
+    cartels and for Trump, against the USMCA and China; labelled by models fitted without it, since test4
+    is training data): its clearest cells follow its text. The sealed-test comparisons, reversed cells
+    included, are in validation/README.md."""
     from essaylab.stance import aggregate_stance
 
     source = VALIDATION / "test4" / "essays"

@@ -67,6 +67,7 @@ class MentionModel:
     vectorizer: object
     classifiers: dict
     n_sentences: int
+    names: np.ndarray  # the vectorizer's feature names, kept so explanations need not rebuild them
 
     def probabilities(self, sentences: pd.Series, previous: pd.Series) -> tuple[pd.DataFrame, object]:
         """Probability of a mention of each target, one column per target, and the feature matrix."""
@@ -77,7 +78,7 @@ class MentionModel:
     def why(self, X_row, target: str, top: int = 4) -> str:
         """The features of one sentence that pushed most toward a mention of ``target``."""
         clf = self.classifiers[target]
-        names = self.vectorizer.get_feature_names_out()
+        names = self.names
         weights = clf.coef_[0]  # toward classes_[1], True: a mention
         present = X_row.indices
         order = present[np.argsort(-weights[present], kind="stable")][:top]
@@ -120,7 +121,7 @@ def fit_mentions(sentences: pd.DataFrame, targets: list[str]) -> MentionModel:
         y = labelled.map(lambda ts: target in ts).to_numpy()
         if y.sum() >= MIN_POSITIVES and (~y).sum() >= MIN_POSITIVES:
             classifiers[target] = LogisticRegression(C=C, class_weight="balanced", max_iter=3000).fit(X, y)
-    return MentionModel(vectorizer, classifiers, len(sentences))
+    return MentionModel(vectorizer, classifiers, len(sentences), vectorizer.get_feature_names_out())
 
 
 _FITTED: dict[tuple[str, str, tuple], MentionModel] = {}
@@ -154,35 +155,58 @@ def _model_for(sentences: pd.DataFrame, digest: str, excluded: str, targets: tup
 def learned_mentions(evidence: pd.DataFrame, corpus, sentences: pd.DataFrame,
                      targets_path: str | None = None, threshold: float = THRESHOLD) -> pd.DataFrame:
     """Evidence rows (columns of :func:`essaylab.stance.stance_evidence`) for the targets the mention model
-    finds in sentences where the rules found no mention of them; ``via`` "learned"."""
-    from .stance import _EVIDENCE_COLUMNS, _implicit_pair, load_targets
+    finds in sentences where the rules found no mention of them; ``via`` "learned".
+
+    Each essay's rows are cached on disk (:mod:`essaylab.cache`), keyed by what the rules' rows depend on
+    (text, date, targets file, code), the mention training data, the essay's exclusion and the threshold.
+    """
+    from . import cache
+    from .stance import _EVIDENCE_COLUMNS, _evidence_key, _implicit_pair, load_targets
     from .stance_model import _exclusions
 
-    targets = tuple(t.id for t in load_targets(targets_path)[0])
-    found = evidence.groupby(["essay", "sentence_index"])["target"].agg(lambda t: " ".join(sorted(set(t))))
-    records = [(e.id, e.author, paragraph, index, sentence, found.get((e.id, index - 1), ""),
-                set(found.get((e.id, index), "").split()))
-               for e in corpus for paragraph, index, sentence in e.sentence_records]
-    if not records or sentences.empty:
+    essays = list(corpus)
+    if not essays or sentences.empty:
         return pd.DataFrame(columns=_EVIDENCE_COLUMNS)
-    frame = pd.DataFrame(records, columns=["essay", "author", "paragraph", "sentence_index", "sentence", "previous",
-                                           "found"])
+    targets = tuple(t.id for t in load_targets(targets_path)[0])
     exclusions = _exclusions(corpus, sentences, "set")
-    digest, rows = _digest(sentences), []
-    for excluded, part in frame.groupby(frame["essay"].map(exclusions), sort=True):
-        model = _model_for(sentences, digest, excluded, targets)
-        proba, X = model.probabilities(part["sentence"], part["previous"])
-        for target in proba.columns:
-            hits = np.flatnonzero((proba[target].to_numpy() >= threshold)
-                                  & ~part["found"].map(lambda f: target in f).to_numpy())
-            for k in hits:
-                record = part.iloc[k]
-                label, score, basis, cues, context, tone = _implicit_pair(record["sentence"], target, targets_path)
-                note = f"mention learned p={proba[target].iloc[k]:.2f}: {model.why(X[k], target)}"
-                rows.append((record["essay"], record["author"], record["paragraph"], record["sentence_index"],
-                             record["sentence"], target, "learned", label, score, basis,
-                             note + ("; " + cues if cues else ""), context, tone))
-    return pd.DataFrame(rows, columns=_EVIDENCE_COLUMNS)
+    digest = _digest(sentences)
+    keys = [cache.key("learned-mentions", _evidence_key(e, targets_path), digest, exclusions[e.id], repr(targets),
+                      repr(threshold)) for e in essays]
+    per_essay = [cache.load(k) for k in keys]
+    missing = [i for i, rows in enumerate(per_essay) if rows is None]
+    if missing:
+        todo = {essays[i].id for i in missing}
+        part = evidence[evidence["essay"].isin(todo)]
+        found: dict[tuple[str, int], set] = {}
+        for essay_id, index, target in zip(part["essay"], part["sentence_index"], part["target"]):
+            found.setdefault((essay_id, index), set()).add(target)
+        records = [(e.id, e.author, paragraph, index, sentence)
+                   for e in (essays[i] for i in missing) for paragraph, index, sentence in e.sentence_records]
+        frame = pd.DataFrame(records, columns=["essay", "author", "paragraph", "sentence_index", "sentence"])
+        frame["previous"] = [" ".join(sorted(found.get((e, i - 1), ()))) for e, i in zip(frame["essay"],
+                                                                                        frame["sentence_index"])]
+        computed: dict[str, list] = {essays[i].id: [] for i in missing}
+        for excluded, group in frame.groupby(frame["essay"].map(exclusions), sort=True):
+            model = _model_for(sentences, digest, excluded, targets)
+            proba, X = model.probabilities(group["sentence"], group["previous"])
+            essay_ids, paragraphs = group["essay"].to_numpy(), group["paragraph"].to_numpy()
+            indices, texts = group["sentence_index"].to_numpy(), group["sentence"].to_numpy()
+            for target in proba.columns:
+                p_target = proba[target].to_numpy()
+                for k in np.flatnonzero(p_target >= threshold):
+                    if target in found.get((essay_ids[k], indices[k]), ()):
+                        continue  # the rules found it: not a learned mention
+                    label, score, basis, cues, context, tone = _implicit_pair(texts[k], target, targets_path)
+                    note = f"mention learned p={p_target[k]:.2f}: {model.why(X[k], target)}"
+                    computed[essay_ids[k]].append(
+                        (int(paragraphs[k]), int(indices[k]), texts[k], target, "learned",
+                         label, score, basis, note + ("; " + cues if cues else ""), context, tone))
+        for i in missing:
+            rows = sorted(computed[essays[i].id], key=lambda row: (row[1], row[3]))
+            per_essay[i] = rows
+            cache.store(keys[i], rows)
+    return pd.DataFrame([(e.id, e.author, *row) for e, rows in zip(essays, per_essay) for row in rows],
+                        columns=_EVIDENCE_COLUMNS)
 
 
 def add_learned_mentions(evidence: pd.DataFrame, corpus, sentences: pd.DataFrame,

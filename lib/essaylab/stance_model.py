@@ -34,6 +34,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -71,6 +72,11 @@ class StanceModel:
     classifier: object
     n_pairs: int
 
+    @cached_property
+    def _quoted_names(self) -> np.ndarray:
+        """Feature names as shown in explanations (built once per model, not per prediction)."""
+        return np.array([f"'{w}'" for w in self.vectorizer.get_feature_names_out()] + list(_DENSE), dtype=object)
+
     def feature_names(self) -> list[str]:
         """The model's features in coefficient order: context words, then the dense features in brackets."""
         return list(self.vectorizer.get_feature_names_out()) + [f"({name})" for name in _DENSE]
@@ -86,7 +92,7 @@ class StanceModel:
         proba = self.classifier.predict_proba(X)
         classes = list(self.classifier.classes_)
         best = proba.argmax(axis=1)
-        names = np.array([f"'{w}'" for w in self.vectorizer.get_feature_names_out()] + list(_DENSE), dtype=object)
+        names = self._quoted_names
         coef = self.classifier.coef_
         # How much each present feature moves the chosen label's log-odds against the average label,
         # computed on the sparse entries of all rows at once; the three largest per row are shown.
