@@ -46,7 +46,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-__all__ = ["THRESHOLD", "MIN_POSITIVES", "MentionModel", "mention_sentences", "fit_mentions", "learned_mentions",
+__all__ = ["THRESHOLD", "MIN_POSITIVES", "MentionModel", "mention_sentences", "fit_mentions", "trained_mentions",
+           "learned_mentions",
            "add_learned_mentions", "join_with_mentions"]
 
 THRESHOLD = 0.7  # probability needed; 0.7, 0.8 and 0.9 tried leave one set out (0.7 best end to end)
@@ -151,6 +152,13 @@ def _model_for(sentences: pd.DataFrame, digest: str, excluded: str, targets: tup
             _FITTED.clear()
         _FITTED[key] = stored["model"]
     return _FITTED[key]
+
+
+def trained_mentions(sentences: pd.DataFrame, targets_path: str | None = None) -> MentionModel:
+    """The mention model fitted on all ``sentences`` (cached like the cross-fitted ones): the one a new essay gets."""
+    from .stance import load_targets
+
+    return _model_for(sentences, _digest(sentences), "", tuple(t.id for t in load_targets(targets_path)[0]))
 
 
 def learned_mentions(evidence: pd.DataFrame, corpus, sentences: pd.DataFrame,
