@@ -44,7 +44,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
+from threadpoolctl import threadpool_limits
 
 __all__ = ["THRESHOLD", "MIN_POSITIVES", "MentionModel", "mention_sentences", "fit_mentions", "trained_mentions",
            "learned_mentions",
@@ -119,10 +119,11 @@ def fit_mentions(sentences: pd.DataFrame, targets: list[str]) -> MentionModel:
     X = vectorizer.fit_transform([_text(s, p) for s, p in zip(sentences["sentence"], sentences["previous"])])
     labelled = sentences["targets"].str.split()
     classifiers = {}
-    for target in targets:
-        y = labelled.map(lambda ts: target in ts).to_numpy()
-        if y.sum() >= MIN_POSITIVES and (~y).sum() >= MIN_POSITIVES:
-            classifiers[target] = LogisticRegression(C=C, class_weight="balanced", max_iter=3000).fit(X, y)
+    with threadpool_limits(limits=1):  # one BLAS thread, as in stance_model.fit_model: faster at this size
+        for target in targets:
+            y = labelled.map(lambda ts: target in ts).to_numpy()
+            if y.sum() >= MIN_POSITIVES and (~y).sum() >= MIN_POSITIVES:
+                classifiers[target] = LogisticRegression(C=C, class_weight="balanced", max_iter=3000).fit(X, y)
     return MentionModel(vectorizer, classifiers, len(sentences), vectorizer.get_feature_names_out())
 
 

@@ -33,8 +33,22 @@ def _count_essays() -> int:
         return 0
 
 
-def execute_to_html(notebook: Path, output_dir: Path, timeout: int) -> tuple[Path, float, str]:
-    """Run one notebook with ``jupyter nbconvert --execute --to html``; return (notebook, seconds, error text)."""
+# Thread pools of the numeric libraries a kernel may start (OpenBLAS, MKL, OpenMP).
+_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def kernel_threads(jobs: int) -> int:
+    """Threads per kernel when ``jobs`` notebooks run at once: the cores shared out, at least one."""
+    return max(1, (os.cpu_count() or 1) // max(1, jobs))
+
+
+def execute_to_html(notebook: Path, output_dir: Path, timeout: int, threads: int | None = None) -> tuple[Path, float, str]:
+    """Run one notebook with ``jupyter nbconvert --execute --to html``; return (notebook, seconds, error text).
+
+    ``threads`` caps the numeric libraries' thread pools in the kernel (unless the environment already
+    sets them): with two notebooks on two cores, each starting a pool of two threads, the threads
+    compete and the run is slower than with one each.
+    """
     start = time.perf_counter()
     command = [
         sys.executable, "-m", "nbconvert", "--to", "html", "--execute",
@@ -43,6 +57,9 @@ def execute_to_html(notebook: Path, output_dir: Path, timeout: int) -> tuple[Pat
     ]
     # The kernel must draw with its inline backend, or the report has no figures.
     env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    if threads:
+        for name in _THREAD_VARIABLES:
+            env.setdefault(name, str(threads))
     result = subprocess.run(command, capture_output=True, text=True, env=env)
     error = "" if result.returncode == 0 else (result.stderr or result.stdout)[-4000:]
     return notebook, time.perf_counter() - start, error
@@ -67,8 +84,9 @@ def main(argv: list[str] | None = None) -> int:
     previous = _load_durations()
     start_order = sorted(args.notebooks, key=lambda nb: -previous.get(nb.name, 0.0))
     durations = {}
+    threads = kernel_threads(args.jobs)
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        futures = {nb: pool.submit(execute_to_html, nb, output_dir, args.timeout) for nb in start_order}
+        futures = {nb: pool.submit(execute_to_html, nb, output_dir, args.timeout, threads) for nb in start_order}
         for nb in args.notebooks:  # report in the given order
             notebook, seconds, error = futures[nb].result()
             durations[notebook.name] = round(seconds, 1)

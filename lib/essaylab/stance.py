@@ -747,19 +747,21 @@ def aggregate_stance(
     def label_for(score: float) -> str:
         return "favor" if score >= min_stance else "against" if score <= -min_stance else "neutral"
 
-    groups = {key: frame for key, frame in evidence.groupby(["author", "target"], sort=False)}
-    empty = evidence.iloc[0:0]
+    # Each sentence's weighted value, computed once for the whole table; cells are index arrays into it.
+    x_all = evidence["label"].map(values).to_numpy(dtype=float) if len(evidence) else np.zeros(0)
+    basis_all = evidence["basis"].to_numpy() if "basis" in evidence else None
+    if basis_all is not None:
+        x_all = x_all * np.where(basis_all == "tone", tone_weight, np.where(basis_all == "model", model_weight, 1.0))
+    groups = evidence.groupby(["author", "target"], sort=False).indices if len(evidence) else {}
+    nothing = np.zeros(0, dtype=int)
     for author in authors:
         for target in targets:
-            cell = groups.get((author, target), empty)
-            n = len(cell)
-            x = cell["label"].map(values).to_numpy(dtype=float)
-            if "basis" in cell:
-                basis = cell["basis"].to_numpy()
-                x = x * np.where(basis == "tone", tone_weight, np.where(basis == "model", model_weight, 1.0))
+            where = groups.get((author, target), nothing)
+            n = len(where)
+            x = x_all[where]
             favor, against = int((x > 0).sum()), int((x < 0).sum())
-            n_tone = int((cell["basis"] == "tone").sum()) if "basis" in cell else 0
-            n_model = int((cell["basis"] == "model").sum()) if "basis" in cell else 0
+            n_tone = int((basis_all[where] == "tone").sum()) if basis_all is not None else 0
+            n_model = int((basis_all[where] == "model").sum()) if basis_all is not None else 0
             if n == 0:
                 rows.append({"author": author, "target": target, "score": np.nan, "label": "insufficient",
                              "n_sentences": 0, "n_favor": 0, "n_against": 0, "n_tone": 0, "n_model": 0, "ci_low": np.nan,
@@ -771,8 +773,9 @@ def aggregate_stance(
             values_, counts_ = np.unique(x, return_counts=True)
             boot = rng.multinomial(n, counts_ / n, size=n_boot) @ values_ / n
             label = label_for(score) if n >= min_sentences else "insufficient"
-            boot_labels = np.where(boot >= min_stance, "favor", np.where(boot <= -min_stance, "against", "neutral"))
-            agreement = float(np.mean(boot_labels == label)) if label != "insufficient" else np.nan
+            same = {"favor": boot >= min_stance, "against": boot <= -min_stance,
+                    "neutral": (boot > -min_stance) & (boot < min_stance)}.get(label)
+            agreement = float(np.mean(same)) if same is not None else np.nan
             rows.append({
                 "author": author, "target": target, "score": score, "label": label, "n_sentences": n,
                 "n_favor": favor, "n_against": against, "n_tone": n_tone, "n_model": n_model, "ci_low": float(np.quantile(boot, 0.05)),
@@ -883,11 +886,15 @@ def macro_f1(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str
     >>> macro_f1(["favor", "against", "none"], ["favor", "none", "none"])
     0.5
     """
+    gold_, predicted_ = np.asarray(gold, dtype=object), np.asarray(predicted, dtype=object)
+    if gold_.shape != predicted_.shape:
+        raise ValueError(f"{len(gold_)} gold labels but {len(predicted_)} predicted")
     scores = []
     for label in labels:
-        tp = sum(g == label and p == label for g, p in zip(gold, predicted))
-        fp = sum(g != label and p == label for g, p in zip(gold, predicted))
-        fn = sum(g == label and p != label for g, p in zip(gold, predicted))
+        is_gold, is_predicted = gold_ == label, predicted_ == label
+        tp = int((is_gold & is_predicted).sum())
+        fp = int((~is_gold & is_predicted).sum())
+        fn = int((is_gold & ~is_predicted).sum())
         if tp + fp + fn == 0:
             continue
         scores.append(2 * tp / (2 * tp + fp + fn))
@@ -913,7 +920,7 @@ def evaluate(joined: pd.DataFrame, systems: Sequence[str]) -> pd.DataFrame:
         for system in systems:
             # The target-given reading scores the hand-labelled pairs only (SemEval-2016 Task 6).
             scored = labelled if system.endswith("_given") else group
-            row[system] = macro_f1(list(scored["gold"]), list(scored[system]))
+            row[system] = macro_f1(scored["gold"].to_numpy(), scored[system].to_numpy())
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -34,12 +34,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
+from threadpoolctl import threadpool_limits
 
 __all__ = ["C", "SYSTEMS", "LabelledSet", "StanceModel", "load_labelled_sets", "training_pairs", "fit_model",
            "trained_model", "apply_model", "add_learned"]
@@ -71,11 +71,7 @@ class StanceModel:
     vectorizer: object
     classifier: object
     n_pairs: int
-
-    @cached_property
-    def _quoted_names(self) -> np.ndarray:
-        """Feature names as shown in explanations (built once per model, not per prediction)."""
-        return np.array([f"'{w}'" for w in self.vectorizer.get_feature_names_out()] + list(_DENSE), dtype=object)
+    quoted_names: np.ndarray  # feature names as shown in explanations, built once at fit (not per prediction)
 
     def feature_names(self) -> list[str]:
         """The model's features in coefficient order: context words, then the dense features in brackets."""
@@ -92,7 +88,7 @@ class StanceModel:
         proba = self.classifier.predict_proba(X)
         classes = list(self.classifier.classes_)
         best = proba.argmax(axis=1)
-        names = self._quoted_names
+        names = self.quoted_names
         coef = self.classifier.coef_
         # How much each present feature moves the chosen label's log-odds against the average label,
         # computed on the sparse entries of all rows at once; the three largest per row are shown.
@@ -187,8 +183,12 @@ def fit_model(pairs: pd.DataFrame, C: float = C) -> StanceModel:
     words = vectorizer.fit_transform(pairs["context"].fillna(""))
     dense = _dense(pairs["score_given"], pairs["tone"])
     classifier = LogisticRegression(C=C, class_weight="balanced", max_iter=5000)
-    classifier.fit(sparse.hstack([words, sparse.csr_matrix(dense)]).tocsr(), pairs["gold"].to_numpy())
-    return StanceModel(vectorizer, classifier, len(pairs))
+    # One BLAS thread: at this size threads only add overhead (notebook 04's fits took 14 s instead of 25 s
+    # on 2 cores), and parallel notebooks do not compete for cores; the fitted weights are the same.
+    with threadpool_limits(limits=1):
+        classifier.fit(sparse.hstack([words, sparse.csr_matrix(dense)]).tocsr(), pairs["gold"].to_numpy())
+    names = np.array([f"'{w}'" for w in vectorizer.get_feature_names_out()] + list(_DENSE), dtype=object)
+    return StanceModel(vectorizer, classifier, len(pairs), names)
 
 
 _FITTED: dict[tuple[str, str, float], StanceModel] = {}  # (training digest, excluded essay, C) -> model
