@@ -14,7 +14,7 @@ from essaylab import project_root
 SEEDS = project_root() / "seeds"
 VALIDATION = project_root() / "validation" / "stance"
 # The labelled sets the stance and mention models are trained on (as TRAINING_SETS in notebook 04).
-TRAINING_SET_NAMES = ("heldout", "dev2", "test", "test2", "dev3", "test3", "dev4", "dev5", "test4", "dev6")
+TRAINING_SET_NAMES = ("heldout", "dev2", "test", "test2", "dev3", "test3", "dev4", "dev5", "test4", "dev6", "test5")
 TRAINING = {"gold": (SEEDS, VALIDATION / "gold.csv")} | {
     name: (VALIDATION / name / "essays", VALIDATION / name / "labels.csv")
     for name in TRAINING_SET_NAMES if (VALIDATION / name / "labels.csv").is_file()}

@@ -124,9 +124,11 @@ def test_leave_one_set_out_leaves_the_whole_set_out(pairs):
 def test_a_new_essay_with_opposite_views_added_to_the_seeds(pairs, seeds_copy):
     """An essay whose views run against the seeds', added to them (test4's hawkish column: for strikes on
     cartels and for Trump, against the USMCA and China; labelled by models fitted without it, since test4
-    is training data): its clearest cells follow its text. The sealed-test comparisons, reversed cells
-    included, are in validation/README.md."""
-    from essaylab.stance import aggregate_stance
+    is training data): its cells follow the writer's own reading of the essay (test4's positions.csv):
+    none is reversed, and at least half of its ten come out the same. Cells resting on a few
+    low-confidence model labels (military action here: four sentences, p = 0.41-0.44) may come out
+    neutral; the sealed-test comparisons, reversed cells included, are in validation/README.md."""
+    from essaylab.stance import aggregate_stance, compare_positions
 
     source = VALIDATION / "test4" / "essays"
     (seeds_copy / "column-2025.txt").write_bytes((source / "column-2025.txt").read_bytes())
@@ -142,8 +144,10 @@ def test_a_new_essay_with_opposite_views_added_to_the_seeds(pairs, seeds_copy):
     mentions = mention_sentences(load_labelled_sets(TRAINING))
     evidence = apply_model(add_learned_mentions(stance_evidence(corpus), corpus, mentions), corpus, pairs)
     cells = aggregate_stance(evidence, [t.id for t in TARGETS], corpus.authors, n_boot=200)
-    got = cells[cells["author"] == "Rick Dawes"].set_index("target")["label"]
-    assert got[["military_action", "usmca", "china"]].tolist() == ["favor", "against", "against"]
-    # Trump rests on one favor and one against sentence of five since test4 joined the training data
-    # (the column is labelled by a model that saw the writer's other three essays): neutral, not reversed.
-    assert got["trump"] in {"favor", "neutral"}
+    positions = pd.read_csv(VALIDATION / "test4" / "positions.csv")
+    compared = compare_positions(cells, positions[positions["essay"] == "column-2025"],
+                                 {e.id: e.author for e in corpus}).set_index("target")["agreement"]
+    assert len(compared) == 10
+    assert not (compared == "opposite").any(), compared.to_dict()
+    assert (compared == "same").sum() >= 5, compared.to_dict()
+    assert compared[["usmca", "china", "amlo"]].eq("same").all()
