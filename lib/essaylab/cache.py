@@ -96,3 +96,25 @@ def store(key: str, value: dict) -> None:
         os.replace(tmp, path)
     except OSError:
         pass
+
+
+def frame_digest(frame) -> str:
+    """A digest of a pandas table's contents (not its index), for cache keys built from tables."""
+    import pandas as pd
+
+    return hashlib.sha256(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes()).hexdigest()
+
+
+def memoized(memory: dict, memory_key, disk_key: str, make, limit: int = 32):
+    """``make()``'s value kept in ``memory`` under ``memory_key`` and on disk under ``disk_key``: the fitted
+    models' cache (computed once, then read from memory in this process and from disk in the next).
+    ``memory`` is cleared when it holds ``limit`` values."""
+    if memory_key not in memory:
+        stored = load(disk_key)
+        if stored is None:
+            stored = {"value": make()}
+            store(disk_key, stored)
+        if len(memory) >= limit:
+            memory.clear()
+        memory[memory_key] = stored["value"]
+    return memory[memory_key]

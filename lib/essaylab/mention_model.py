@@ -38,7 +38,6 @@ exclude (Mexico's own army versus U.S. military action) when the words are the s
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -131,28 +130,24 @@ _FITTED: dict[tuple[str, str, tuple], MentionModel] = {}
 
 
 def _digest(sentences: pd.DataFrame) -> str:
-    return hashlib.sha256(pd.util.hash_pandas_object(sentences, index=False).to_numpy().tobytes()).hexdigest()
+    from .cache import frame_digest
+
+    return frame_digest(sentences)
 
 
 def _model_for(sentences: pd.DataFrame, digest: str, excluded: str, targets: tuple) -> MentionModel:
     """The mention model fitted without ``excluded`` (``set:<name>``), or on everything ("")."""
-    key = (digest, excluded, targets)
-    if key not in _FITTED:
-        import sklearn
+    import sklearn
 
-        from . import cache
+    from . import cache
 
-        disk_key = cache.key("mention-model", digest, excluded, repr(targets), repr((THRESHOLD, C, MIN_POSITIVES)),
-                             sklearn.__version__)
-        stored = cache.load(disk_key)
-        if stored is None:
-            kept = sentences[sentences["set"] != excluded[len("set:"):]] if excluded else sentences
-            stored = {"model": fit_mentions(kept, list(targets))}
-            cache.store(disk_key, stored)
-        if len(_FITTED) >= 32:
-            _FITTED.clear()
-        _FITTED[key] = stored["model"]
-    return _FITTED[key]
+    def fit() -> MentionModel:
+        kept = sentences[sentences["set"] != excluded[len("set:"):]] if excluded else sentences
+        return fit_mentions(kept, list(targets))
+
+    disk_key = cache.key("mention-model", digest, excluded, repr(targets), repr((THRESHOLD, C, MIN_POSITIVES)),
+                         sklearn.__version__)
+    return cache.memoized(_FITTED, (digest, excluded, targets), disk_key, fit)
 
 
 def trained_mentions(sentences: pd.DataFrame, targets_path: str | None = None) -> MentionModel:
@@ -242,7 +237,7 @@ def join_with_mentions(labelled_set, labels_path, sentences: pd.DataFrame, targe
 
     evidence = add_learned_mentions(labelled_set.evidence, labelled_set.corpus, sentences, targets_path)
     key = cache.key("labelled-set-mentions", Path(labels_path).read_text(encoding="utf-8"), _digest(sentences),
-                    hashlib.sha256(pd.util.hash_pandas_object(evidence, index=False).to_numpy().tobytes()).hexdigest(),
+                    cache.frame_digest(evidence),
                     str(targets_path or ""))
     stored = cache.load(key)
     if stored is None:

@@ -1053,15 +1053,15 @@ def validate(essays_dir: str | Path, labels_path: str | Path, targets_path: str 
     ``mentions`` (:func:`essaylab.mention_model.mention_sentences`), the learned
     mention model's pairs are added to the rules' (end to end).
     """
-    from .corpus import load_corpus
+    from .stance_model import load_labelled_sets
 
-    corpus = load_corpus(essays_dir)
-    evidence = stance_evidence(corpus, targets_path)
+    # The cached reading of a labelled set (its joined tables are kept on disk, keyed by their inputs).
+    labelled = load_labelled_sets({"set": (essays_dir, labels_path)}, targets_path)["set"]
+    corpus, joined = labelled.corpus, labelled.joined
     if mentions is not None:
-        from .mention_model import add_learned_mentions
+        from .mention_model import join_with_mentions
 
-        evidence = add_learned_mentions(evidence, corpus, mentions, str(targets_path) if targets_path else None)
-    joined = join_labels(evidence, read_labels(labels_path), targets_path)
+        _, joined = join_with_mentions(labelled, labels_path, mentions, str(targets_path) if targets_path else None)
     systems = dict(SYSTEMS)
     if training is not None:
         from .stance_model import SYSTEMS as LEARNED, add_learned

@@ -195,7 +195,9 @@ _FITTED: dict[tuple[str, str, float], StanceModel] = {}  # (training digest, exc
 
 
 def _digest(pairs: pd.DataFrame) -> str:
-    return hashlib.sha256(pd.util.hash_pandas_object(pairs, index=False).to_numpy().tobytes()).hexdigest()
+    from .cache import frame_digest
+
+    return frame_digest(pairs)
 
 
 def _exclusions(corpus, pairs: pd.DataFrame, leave_out: str = "essay") -> dict[str, str]:
@@ -213,27 +215,21 @@ def _exclusions(corpus, pairs: pd.DataFrame, leave_out: str = "essay") -> dict[s
 
 def _model_for(pairs: pd.DataFrame, digest: str, excluded: str, C: float) -> StanceModel:
     """The model fitted without the essay (or ``set:<name>``, the set) ``excluded``; "" for all pairs."""
-    key = (digest, excluded, C)
-    if key not in _FITTED:
-        import sklearn
+    import sklearn
 
-        from . import cache
+    from . import cache
 
-        # Also kept on disk (see essaylab.cache): the key covers the training pairs, the left-out essay,
-        # C, this library's code and the scikit-learn version, so a stale model is never read.
-        disk_key = cache.key("stance-model", digest, excluded, repr(C), sklearn.__version__)
-        stored = cache.load(disk_key)
-        if stored is None:
-            if excluded.startswith("set:"):
-                kept = pairs[pairs["set"] != excluded[len("set:"):]]
-            else:
-                kept = pairs[pairs["essay_key"] != excluded] if excluded else pairs
-            stored = {"model": fit_model(kept, C)}
-            cache.store(disk_key, stored)
-        if len(_FITTED) >= 64:
-            _FITTED.clear()
-        _FITTED[key] = stored["model"]
-    return _FITTED[key]
+    def fit() -> StanceModel:
+        if excluded.startswith("set:"):
+            kept = pairs[pairs["set"] != excluded[len("set:"):]]
+        else:
+            kept = pairs[pairs["essay_key"] != excluded] if excluded else pairs
+        return fit_model(kept, C)
+
+    # Also kept on disk (see essaylab.cache): the key covers the training pairs, the left-out essay,
+    # C, this library's code and the scikit-learn version, so a stale model is never read.
+    return cache.memoized(_FITTED, (digest, excluded, C),
+                          cache.key("stance-model", digest, excluded, repr(C), sklearn.__version__), fit, limit=64)
 
 
 def _hybrid(frame: pd.DataFrame, exclusions: dict[str, str], pairs: pd.DataFrame, C: float,
