@@ -23,10 +23,7 @@ from pathlib import Path
 
 from .paths import cache_dir
 
-__all__ = ["code_version", "essay_key", "key", "load", "store", "enabled"]
-
-# The modules and data whose behaviour the cached results depend on.
-_SOURCES = ("text.py", "matter.py", "stance.py", "stance_model.py", "keyness.py", "cache.py")
+__all__ = ["code_version", "essay_key", "key", "load", "store", "enabled", "frame_digest", "files_digest", "memoized"]
 
 
 def enabled() -> bool:
@@ -36,14 +33,14 @@ def enabled() -> bool:
 
 @lru_cache(maxsize=1)
 def code_version() -> str:
-    """A digest of the library code and word lists that cached results depend on."""
+    """A digest of the library code and word lists that cached results depend on: every module of the
+    package (a hand-kept list of the relevant ones once missed two) and its data files."""
     digest = hashlib.sha256()
     package = resources.files("essaylab")
-    for name in _SOURCES:
-        digest.update(package.joinpath(name).read_bytes())
-    for entry in sorted(package.joinpath("data").iterdir(), key=lambda p: p.name):
-        if entry.name.endswith((".txt", ".toml")):
-            digest.update(entry.name.encode() + entry.read_bytes())
+    for folder, suffixes in ((package, (".py",)), (package.joinpath("data"), (".txt", ".toml"))):
+        for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+            if entry.name.endswith(suffixes):
+                digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -103,6 +100,19 @@ def frame_digest(frame) -> str:
     import pandas as pd
 
     return hashlib.sha256(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes()).hexdigest()
+
+
+def files_digest(*paths: Path) -> str:
+    """A digest of the named files and of every file under the named folders (relative names and bytes);
+    a missing path counts as absent. For results that depend on a folder of inputs as a whole."""
+    digest = hashlib.sha256()
+    for path in map(Path, paths):
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            digest.update(str(file.relative_to(path.parent)).encode() + b"\0")
+            digest.update(file.read_bytes() if file.is_file() else b"(absent)")
+            digest.update(b"\0")
+    return digest.hexdigest()
 
 
 def memoized(memory: dict, memory_key, disk_key: str, make, limit: int = 32):

@@ -1053,6 +1053,23 @@ def validate(essays_dir: str | Path, labels_path: str | Path, targets_path: str 
     ``mentions`` (:func:`essaylab.mention_model.mention_sentences`), the learned
     mention model's pairs are added to the rules' (end to end).
     """
+    import sklearn
+
+    from . import cache
+
+    # Kept on disk, keyed by the inputs: the essays and labels, the targets, the training data, the code.
+    key = cache.key("validate", cache.files_digest(Path(essays_dir), Path(labels_path)),
+                    cache.files_digest(Path(targets_path)) if targets_path else "",
+                    "" if training is None else cache.frame_digest(training),
+                    "" if mentions is None else cache.frame_digest(mentions), sklearn.__version__)
+    stored = cache.load(key)
+    if stored is None:
+        stored = {"value": _validate(essays_dir, labels_path, targets_path, training, mentions)}
+        cache.store(key, stored)
+    return stored["value"]
+
+
+def _validate(essays_dir, labels_path, targets_path, training, mentions) -> tuple[pd.DataFrame, pd.DataFrame]:
     from .stance_model import load_labelled_sets
 
     # The cached reading of a labelled set (its joined tables are kept on disk, keyed by their inputs).

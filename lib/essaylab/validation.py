@@ -1,0 +1,147 @@
+"""Scoring hand-labelled sets as notebook 04 reports them: one summary row per set, the author-level
+comparison with the writer's reading, and the pairs the method labelled.
+
+Each set's report depends only on its files (essays, ``labels.csv``, ``positions.csv``), the
+training data of the stance and mention models, the targets and the author-level parameters, so it
+is kept in the on-disk cache (:mod:`essaylab.cache`) under a key made of all of them and of the
+library code. A rerun with nothing changed reads it back instead of labelling every set again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .stance import SYSTEMS, aggregate_stance, compare_positions, evaluate
+from .stance_model import SYSTEMS as LEARNED_SYSTEMS, LabelledSet, add_learned, apply_model, load_labelled_sets
+
+__all__ = ["ALL_SYSTEMS", "BY_SET", "CellRule", "SetReport", "set_summary", "score_set", "score_sets"]
+
+ALL_SYSTEMS = {**LEARNED_SYSTEMS, **SYSTEMS}
+# The method with the writer's whole set left out of its model (each set has one writer).
+BY_SET = {"learned": "method, leave one set out, end to end", "learned_given": "method, leave one set out, target given"}
+# Columns of the labelled pairs a report keeps (enough to say which part of the method decided).
+_DECIDED_COLUMNS = ["essay", "target", "gold", "learned", "learned_given", "basis_given"]
+
+
+@dataclass(frozen=True)
+class CellRule:
+    """How author x target cells are formed: :func:`essaylab.stance.aggregate_stance`'s parameters."""
+
+    min_sentences: int = 3
+    min_stance: float = 0.15
+    n_boot: int = 1000
+    seed: int = 0
+    tone_weight: float = 0.25
+    model_weight: float = 0.5
+
+
+@dataclass(frozen=True)
+class SetReport:
+    """One labelled set scored: its ``summary`` row, the author-level ``comparison`` with the writer's
+    ``positions.csv`` (None without one) and the ``decided`` pairs (labelled and detected)."""
+
+    summary: dict
+    comparison: pd.DataFrame | None
+    decided: pd.DataFrame = field(repr=False)
+
+
+def set_summary(name: str, labelled: pd.DataFrame, scores: pd.DataFrame, by_set: pd.DataFrame) -> dict:
+    """One row: the set's size, how its mentions were found and decided, and overall macro-F1 per system.
+
+    ``labelled`` is :func:`essaylab.stance_model.add_learned`'s table, ``scores`` its
+    :func:`essaylab.stance.evaluate` with :data:`ALL_SYSTEMS` as column names, ``by_set`` the same
+    table cross-fitted with ``leave_out="set"``.
+    """
+    row = scores[scores["target"] == "ALL"].iloc[0]
+    row_set = evaluate(by_set, list(BY_SET)).rename(columns=BY_SET).iloc[0]
+    found = labelled[labelled["labelled"]]
+    decided = found[found["learned_given"] != "none"]
+    return {"set": name, "essays": found["essay"].nunique(), "pairs": len(found),
+            "mentions detected": int(found["detected"].sum()),
+            "of these learned": int((found["detected"] & (found["via"] == "learned")).sum()),
+            "learned, not labelled": int(((labelled["via"] == "learned") & ~labelled["labelled"]).sum()),
+            "stance labels (target given)": len(decided),
+            "of these from a rule cue": int((decided["basis_given"] == "cue").sum()),
+            **{system: row[system] for system in ALL_SYSTEMS.values()},
+            **{system: row_set[system] for system in BY_SET.values()}}
+
+
+def _compute(name: str, folder: Path, training: pd.DataFrame, mention_training: pd.DataFrame,
+             targets_path: str | None, target_ids: Sequence[str], rule: CellRule,
+             labelled_set: LabelledSet | None) -> SetReport:
+    from .mention_model import join_with_mentions
+
+    labels_path = folder / "labels.csv"
+    read = labelled_set or load_labelled_sets({folder.name: (folder / "essays", labels_path)}, targets_path)[folder.name]
+    essays = read.corpus
+    rule_evidence, joined = join_with_mentions(read, labels_path, mention_training, targets_path)
+    labelled = add_learned(joined, essays, training)
+    scores = evaluate(labelled, list(ALL_SYSTEMS)).rename(columns=ALL_SYSTEMS)
+    summary = set_summary(name, labelled, scores, add_learned(joined, essays, training, leave_out="set"))
+    comparison = None
+    if (folder / "positions.csv").is_file():  # the writer's reading of each essay as a whole
+        cells = aggregate_stance(apply_model(rule_evidence, essays, training), list(target_ids), essays.authors,
+                                 rule.min_sentences, rule.min_stance, rule.n_boot, rule.seed, rule.tone_weight,
+                                 rule.model_weight)
+        comparison = compare_positions(cells, pd.read_csv(folder / "positions.csv"), {e.id: e.author for e in essays})
+    decided = labelled.loc[labelled["labelled"] & labelled["detected"], _DECIDED_COLUMNS].reset_index(drop=True)
+    return SetReport(summary, comparison, decided)
+
+
+def score_set(name: str, folder: str | Path, training: pd.DataFrame, mention_training: pd.DataFrame,
+              targets_path: str | Path | None, target_ids: Sequence[str], rule: CellRule = CellRule(),
+              labelled_set: LabelledSet | None = None) -> SetReport:
+    """Score the labelled set in ``folder`` (``essays/``, ``labels.csv``, optional ``positions.csv``).
+
+    The method is the hybrid of rules and learned model, with learned mentions
+    (:func:`essaylab.mention_model.join_with_mentions`), each essay labelled by models fitted
+    without it (and, for the ``by set`` columns, without its whole set). ``labelled_set`` is the
+    set already read by :func:`essaylab.stance_model.load_labelled_sets`, if it has been. The report
+    is cached on disk by the inputs listed in this module's docstring.
+    """
+    from .cache import frame_digest
+
+    return _score(name, Path(folder), training, mention_training, targets_path, target_ids, rule, labelled_set,
+                  (frame_digest(training), frame_digest(mention_training)))
+
+
+def _score(name: str, folder: Path, training: pd.DataFrame, mention_training: pd.DataFrame,
+           targets_path: str | Path | None, target_ids: Sequence[str], rule: CellRule,
+           labelled_set: LabelledSet | None, digests: tuple[str, str]) -> SetReport:
+    import sklearn
+
+    from . import cache
+
+    path = str(targets_path) if targets_path else None
+    training_digest, mention_digest = digests
+    key = cache.key("set-report", name, cache.files_digest(folder / "essays", folder / "labels.csv", folder / "positions.csv"),
+                    cache.files_digest(Path(path)) if path else "", training_digest, mention_digest, repr(list(target_ids)),
+                    repr(rule), sklearn.__version__)
+    stored = cache.load(key)
+    if stored is None:
+        stored = {"report": _compute(name, folder, training, mention_training, path, target_ids, rule, labelled_set)}
+        cache.store(key, stored)
+    return stored["report"]
+
+
+def score_sets(folders: Mapping[str, str | Path], training: pd.DataFrame, mention_training: pd.DataFrame,
+               targets_path: str | Path | None, target_ids: Sequence[str], rule: CellRule = CellRule(),
+               labelled_sets: Mapping[str, LabelledSet] | None = None) -> dict[str, SetReport]:
+    """:func:`score_set` for each ``name -> folder`` that has a ``labels.csv`` (the others are left out
+    and named on stdout). ``labelled_sets`` maps folder names to sets already read."""
+    from .cache import frame_digest
+
+    digests = (frame_digest(training), frame_digest(mention_training))
+    reports = {}
+    for name, folder in folders.items():
+        folder = Path(folder)
+        if not (folder / "labels.csv").is_file():
+            print(f"{name}: no labels in {folder}")
+            continue
+        reports[name] = _score(name, folder, training, mention_training, targets_path, target_ids, rule,
+                               (labelled_sets or {}).get(folder.name), digests)
+    return reports

@@ -1,0 +1,123 @@
+"""Scoring labelled sets (essaylab.validation) and the caches behind notebook 04's validation section."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from conftest import TRAINING, VALIDATION
+from essaylab import cache
+from essaylab.mention_model import mention_sentences
+from essaylab.stance import load_targets, validate
+from essaylab.stance_model import load_labelled_sets, training_pairs
+from essaylab.validation import ALL_SYSTEMS, BY_SET, CellRule, score_set, score_sets
+
+TARGET_IDS = [t.id for t in load_targets()[0]]
+RULE = CellRule(n_boot=200)
+SEALED = "test6"  # a set kept out of training
+
+
+@pytest.fixture(scope="module")
+def inputs():
+    loaded = load_labelled_sets(TRAINING)
+    return training_pairs(loaded), mention_sentences(loaded)
+
+
+@pytest.fixture
+def set_copy(tmp_path):
+    """A writable copy of a labelled set with a positions.csv."""
+    folder = tmp_path / SEALED
+    shutil.copytree(VALIDATION / SEALED, folder)
+    assert (folder / "positions.csv").is_file()
+    return folder
+
+
+def test_report_counts_and_scores_the_set(inputs, set_copy):
+    training, mentions = inputs
+    report = score_set(SEALED, set_copy, training, mentions, None, TARGET_IDS, RULE)
+    labels = pd.read_csv(set_copy / "labels.csv")
+    row = report.summary
+    assert row["set"] == SEALED
+    assert row["pairs"] == len(labels)  # every label matched to its sentence
+    assert row["essays"] == labels["essay"].nunique()
+    assert 0 < row["mentions detected"] <= row["pairs"]
+    assert row["of these from a rule cue"] <= row["stance labels (target given)"] <= row["pairs"]
+    for system in [*ALL_SYSTEMS.values(), *BY_SET.values()]:
+        assert 0.0 <= row[system] <= 1.0
+    # a set outside the training data: leaving its set out changes nothing
+    assert row[BY_SET["learned"]] == row[ALL_SYSTEMS["learned"]]
+    assert len(report.decided) == row["mentions detected"]
+    assert set(report.comparison["agreement"]) <= {"same", "opposite", "different", "method: insufficient",
+                                                   "essay: mixed or not discussed"}
+
+
+def test_cached_report_equals_a_fresh_one_and_follows_edits(inputs, set_copy, tmp_path, monkeypatch):
+    training, mentions = inputs
+    monkeypatch.setenv("ESSAYLAB_CACHE", str(tmp_path / "cache"))
+    first = score_set(SEALED, set_copy, training, mentions, None, TARGET_IDS, RULE)
+    assert any((tmp_path / "cache").rglob("*.pkl"))
+    again = score_set(SEALED, set_copy, training, mentions, None, TARGET_IDS, RULE)  # read back
+    monkeypatch.setenv("ESSAYLAB_CACHE", "off")
+    fresh = score_set(SEALED, set_copy, training, mentions, None, TARGET_IDS, RULE)
+    for report in (again, fresh):
+        assert report.summary == first.summary
+        pd.testing.assert_frame_equal(report.comparison, first.comparison)
+        pd.testing.assert_frame_equal(report.decided, first.decided)
+
+    # An edited positions file gives a new report, not the cached one.
+    monkeypatch.setenv("ESSAYLAB_CACHE", str(tmp_path / "cache"))
+    positions = pd.read_csv(set_copy / "positions.csv")
+    same = first.comparison[first.comparison["agreement"] == "same"].iloc[0]
+    row = positions.index[(positions["essay"] == same["essay"]) & (positions["target"] == same["target"])][0]
+    flipped = {"favor": "against", "against": "favor", "neutral": "favor"}[same["label"]]
+    positions.loc[row, "expected"] = flipped
+    positions.to_csv(set_copy / "positions.csv", index=False)
+    edited = score_set(SEALED, set_copy, training, mentions, None, TARGET_IDS, RULE)
+    assert (edited.comparison["agreement"] == "same").sum() < (first.comparison["agreement"] == "same").sum()
+    assert edited.summary == first.summary  # the labels did not change
+
+    # Fewer labels give a different summary.
+    labels = (set_copy / "labels.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (set_copy / "labels.csv").write_text("".join(labels[:-5]), encoding="utf-8")
+    assert score_set(SEALED, set_copy, training, mentions, None, TARGET_IDS, RULE).summary["pairs"] < first.summary["pairs"]
+
+
+def test_score_sets_names_sets_without_labels(inputs, set_copy, tmp_path, capsys):
+    training, mentions = inputs
+    reports = score_sets({"copy": set_copy, "empty": tmp_path / "nothing"}, training, mentions, None, TARGET_IDS, RULE)
+    assert list(reports) == ["copy"]
+    assert "empty: no labels in" in capsys.readouterr().out
+
+
+def test_validate_is_cached_by_its_inputs(inputs, set_copy, tmp_path, monkeypatch):
+    training, mentions = inputs
+    monkeypatch.setenv("ESSAYLAB_CACHE", str(tmp_path / "cache"))
+    joined, scores = validate(set_copy / "essays", set_copy / "labels.csv", None, training, mentions)
+    joined2, scores2 = validate(set_copy / "essays", set_copy / "labels.csv", None, training, mentions)
+    pd.testing.assert_frame_equal(scores, scores2)
+    pd.testing.assert_frame_equal(joined, joined2)
+    rules_only = validate(set_copy / "essays", set_copy / "labels.csv")[1]  # other inputs, other result
+    assert "learned" not in " ".join(rules_only.columns) and "method" in " ".join(scores.columns)
+    labels = (set_copy / "labels.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (set_copy / "labels.csv").write_text("".join(labels[:-5]), encoding="utf-8")
+    fewer = validate(set_copy / "essays", set_copy / "labels.csv", None, training, mentions)[0]
+    assert int(fewer["labelled"].sum()) < int(joined["labelled"].sum())
+
+
+def test_files_digest_follows_names_bytes_and_absence(tmp_path):
+    folder = tmp_path / "f"
+    folder.mkdir()
+    (folder / "a.txt").write_text("one", encoding="utf-8")
+    base = cache.files_digest(folder, tmp_path / "missing.csv")
+    assert base == cache.files_digest(folder, tmp_path / "missing.csv")
+    (tmp_path / "missing.csv").write_text("", encoding="utf-8")
+    assert cache.files_digest(folder, tmp_path / "missing.csv") != base  # an empty file is not an absent one
+    (tmp_path / "missing.csv").unlink()
+    (folder / "a.txt").write_text("two", encoding="utf-8")
+    assert cache.files_digest(folder, tmp_path / "missing.csv") != base
+    (folder / "a.txt").rename(folder / "b.txt")
+    changed = cache.files_digest(folder, tmp_path / "missing.csv")
+    (folder / "b.txt").write_text("one", encoding="utf-8")
+    assert cache.files_digest(folder, tmp_path / "missing.csv") not in {base, changed}
