@@ -247,7 +247,8 @@ def _report(rerun: dict | None, scaling: list[dict], tok: dict, sequential: dict
                   f"| floor (imports only) | {', '.join(f'{x:.1f}' for x in rerun['floor_s'])} | {rerun['floor_median_s']:.1f} |",
                   "", f"**Ratio {rerun['ratio']:.2f}** (goal ≤ 1.5: {ok}).", "",
                   "A rerun finds the on-disk cache (`.cache/`: per-essay sentences, tokens, terms and stance "
-                  "rows; the topic sweep's table) as the previous run left it. Before the timed runs, one run "
+                  "rows; the topic sweep's table; fitted stance and mention models; the labelled sets' "
+                  "validation reports) as the previous run left it. Before the timed runs, one run "
                   f"brought it up to date ({rerun['first_s']:.1f} s), and one run with an empty cache of its "
                   f"own shows the cost from cold: **{rerun['cold_s']:.1f} s** "
                   f"({rerun['cold_s'] / rerun['floor_median_s']:.2f} x the floor)."]
