@@ -10,14 +10,12 @@ from pathlib import Path
 import pytest
 
 from essaylab import project_root
+from essaylab.stance_model import TRAINING_SETS, labelled_set_paths
 
 SEEDS = project_root() / "seeds"
 VALIDATION = project_root() / "validation" / "stance"
-# The labelled sets the stance and mention models are trained on (as TRAINING_SETS in notebook 04).
-TRAINING_SET_NAMES = ("heldout", "dev2", "test", "test2", "dev3", "test3", "dev4", "dev5", "test4", "dev6", "test5")
-TRAINING = {"gold": (SEEDS, VALIDATION / "gold.csv")} | {
-    name: (VALIDATION / name / "essays", VALIDATION / name / "labels.csv")
-    for name in TRAINING_SET_NAMES if (VALIDATION / name / "labels.csv").is_file()}
+# The labelled sets the stance and mention models are trained on (the library's list, as in notebook 04).
+TRAINING = {name: paths for name, paths in labelled_set_paths(TRAINING_SETS).items() if paths[1].is_file()}
 
 SAMPLE_BODY = (
     "The U.S.-Mexico relationship matters. Trade crosses the border every day.\n\n"

@@ -16,7 +16,7 @@ from essaylab.validation import ALL_SYSTEMS, BY_SET, CellRule, score_set, score_
 
 TARGET_IDS = [t.id for t in load_targets()[0]]
 RULE = CellRule(n_boot=200)
-SEALED = "test6"  # a set kept out of training
+SEALED = "test6"  # a set with a positions.csv
 
 
 @pytest.fixture(scope="module")
@@ -46,8 +46,6 @@ def test_report_counts_and_scores_the_set(inputs, set_copy):
     assert row["of these from a rule cue"] <= row["stance labels (target given)"] <= row["pairs"]
     for system in [*ALL_SYSTEMS.values(), *BY_SET.values()]:
         assert 0.0 <= row[system] <= 1.0
-    # a set outside the training data: leaving its set out changes nothing
-    assert row[BY_SET["learned"]] == row[ALL_SYSTEMS["learned"]]
     assert len(report.decided) == row["mentions detected"]
     assert set(report.comparison["agreement"]) <= {"same", "opposite", "different", "method: insufficient",
                                                    "essay: mixed or not discussed"}

@@ -41,8 +41,13 @@ import pandas as pd
 from scipy import sparse
 from threadpoolctl import threadpool_limits
 
-__all__ = ["C", "SYSTEMS", "LabelledSet", "StanceModel", "load_labelled_sets", "training_pairs", "fit_model",
-           "trained_model", "apply_model", "add_learned"]
+__all__ = ["C", "SYSTEMS", "TRAINING_SETS", "LabelledSet", "StanceModel", "labelled_set_paths", "load_labelled_sets",
+           "training_pairs", "fit_model", "trained_model", "apply_model", "add_learned"]
+
+# The labelled sets the stance and mention models are trained on: folders of ``validation/stance`` and
+# "gold", the seed essays' ``gold.csv``. A sealed test set joins them once it has been scored (and so read).
+TRAINING_SETS = ("gold", "heldout", "dev2", "test", "test2", "dev3", "test3", "dev4", "dev5", "test4", "dev6", "test5",
+                 "test6", "test7", "dev7", "dev8", "dev9")
 
 C = 0.1  # inverse regularisation strength, chosen with NGRAMS on the labelled sets (see below)
 # Context words and pairs of adjacent words ("should TGT", "neg_TGT is"). With the nine labelled sets, pairs
@@ -115,6 +120,23 @@ class LabelledSet:
     corpus: object
     evidence: pd.DataFrame
     joined: pd.DataFrame
+
+
+def labelled_set_paths(names=TRAINING_SETS, validation_dir: str | Path | None = None,
+                       seeds_dir: str | Path | None = None) -> dict[str, tuple[Path, Path]]:
+    """``name -> (essays folder, labels csv)`` for labelled sets of ``validation_dir`` (default
+    ``validation/stance`` in the project); "gold" is the seed essays (``seeds_dir``) with ``gold.csv``.
+
+    >>> labelled_set_paths(["gold", "dev2"], "/v", "/s") == {"gold": (Path("/s"), Path("/v/gold.csv")),
+    ...                                                       "dev2": (Path("/v/dev2/essays"), Path("/v/dev2/labels.csv"))}
+    True
+    """
+    from .paths import project_root
+
+    validation = Path(validation_dir) if validation_dir else project_root() / "validation" / "stance"
+    seeds = Path(seeds_dir) if seeds_dir else project_root() / "seeds"
+    return {name: (seeds, validation / "gold.csv") if name == "gold"
+            else (validation / name / "essays", validation / name / "labels.csv") for name in names}
 
 
 def load_labelled_sets(sets: Mapping[str, tuple[str | Path, str | Path]],
