@@ -23,7 +23,8 @@ from pathlib import Path
 
 from .paths import cache_dir
 
-__all__ = ["code_version", "essay_key", "key", "load", "store", "enabled", "frame_digest", "files_digest", "memoized"]
+__all__ = ["code_version", "essay_key", "key", "load", "store", "enabled", "frame_digest", "files_digest", "cached",
+           "memoized"]
 
 
 def enabled() -> bool:
@@ -115,16 +116,27 @@ def files_digest(*paths: Path) -> str:
     return digest.hexdigest()
 
 
+def cached(key: str, make):
+    """``make()``'s value, stored on disk under ``key`` the first time and read back after that (the
+    "load, else compute and store" of every result cached by its inputs).
+
+    >>> cached(key("doctest", "cached"), lambda: 42)
+    42
+    """
+    stored = load(key)
+    if stored is None:
+        stored = {"value": make()}
+        store(key, stored)
+    return stored["value"]
+
+
 def memoized(memory: dict, memory_key, disk_key: str, make, limit: int = 32):
     """``make()``'s value kept in ``memory`` under ``memory_key`` and on disk under ``disk_key``: the fitted
     models' cache (computed once, then read from memory in this process and from disk in the next).
     ``memory`` is cleared when it holds ``limit`` values."""
     if memory_key not in memory:
-        stored = load(disk_key)
-        if stored is None:
-            stored = {"value": make()}
-            store(disk_key, stored)
+        value = cached(disk_key, make)
         if len(memory) >= limit:
             memory.clear()
-        memory[memory_key] = stored["value"]
+        memory[memory_key] = value
     return memory[memory_key]

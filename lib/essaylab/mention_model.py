@@ -239,8 +239,4 @@ def join_with_mentions(labelled_set, labels_path, sentences: pd.DataFrame, targe
     key = cache.key("labelled-set-mentions", Path(labels_path).read_text(encoding="utf-8"), _digest(sentences),
                     cache.frame_digest(evidence),
                     str(targets_path or ""))
-    stored = cache.load(key)
-    if stored is None:
-        stored = {"joined": join_labels(evidence, read_labels(labels_path), targets_path)}
-        cache.store(key, stored)
-    return evidence, stored["joined"]
+    return evidence, cache.cached(key, lambda: join_labels(evidence, read_labels(labels_path), targets_path))

@@ -1062,11 +1062,7 @@ def validate(essays_dir: str | Path, labels_path: str | Path, targets_path: str 
                     cache.files_digest(Path(targets_path)) if targets_path else "",
                     "" if training is None else cache.frame_digest(training),
                     "" if mentions is None else cache.frame_digest(mentions), sklearn.__version__)
-    stored = cache.load(key)
-    if stored is None:
-        stored = {"value": _validate(essays_dir, labels_path, targets_path, training, mentions)}
-        cache.store(key, stored)
-    return stored["value"]
+    return cache.cached(key, lambda: _validate(essays_dir, labels_path, targets_path, training, mentions))
 
 
 def _validate(essays_dir, labels_path, targets_path, training, mentions) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -157,11 +157,8 @@ def load_labelled_sets(sets: Mapping[str, tuple[str | Path, str | Path]],
         evidence = stance_evidence(corpus, targets_path)
         key = cache.key("labelled-set", Path(labels_path).read_text(encoding="utf-8"),
                         *sorted(f"{essay.id}:{_evidence_key(essay, path)}" for essay in corpus))
-        stored = cache.load(key)
-        if stored is None:
-            stored = {"joined": join_labels(evidence, read_labels(labels_path), targets_path)}
-            cache.store(key, stored)
-        loaded[name] = LabelledSet(corpus, evidence, stored["joined"])
+        joined = cache.cached(key, lambda: join_labels(evidence, read_labels(labels_path), targets_path))
+        loaded[name] = LabelledSet(corpus, evidence, joined)
     return loaded
 
 

@@ -121,11 +121,8 @@ def _score(name: str, folder: Path, training: pd.DataFrame, mention_training: pd
     key = cache.key("set-report", name, cache.files_digest(folder / "essays", folder / "labels.csv", folder / "positions.csv"),
                     cache.files_digest(Path(path)) if path else "", training_digest, mention_digest, repr(list(target_ids)),
                     repr(rule), sklearn.__version__)
-    stored = cache.load(key)
-    if stored is None:
-        stored = {"report": _compute(name, folder, training, mention_training, path, target_ids, rule, labelled_set)}
-        cache.store(key, stored)
-    return stored["report"]
+    return cache.cached(key, lambda: _compute(name, folder, training, mention_training, path, target_ids, rule,
+                                              labelled_set))
 
 
 def score_sets(folders: Mapping[str, str | Path], training: pd.DataFrame, mention_training: pd.DataFrame,
