@@ -120,6 +120,26 @@ def test_aggregate_marks_thin_cells_insufficient_and_is_deterministic():
     assert b["label"] == "insufficient" and b["n_sentences"] == 1
 
 
+@pytest.mark.parametrize("scores, labels, expected_score, expected_label", [
+    # the mean of the sentence scores: confident labels count fully, unsure ones little, NONE its lean
+    ([0.9, 0.8, -0.1], ["favor", "favor", "none"], 0.5333, "favor"),
+    ([0.2, 0.1, -0.2, 0.05], ["favor", "none", "against", "none"], 0.0375, "neutral"),
+    ([-0.6, -0.3, 0.1], ["against", "against", "none"], -0.2667, "against"),
+])
+def test_aggregate_by_sentence_scores(scores, labels, expected_score, expected_label):
+    evidence = pd.DataFrame({"author": "A", "target": "t", "label": labels, "score": scores})
+    cell = aggregate_stance(evidence, ["t"], ["A"], min_sentences=3, n_boot=200, value="score").iloc[0]
+    assert cell["score"] == pytest.approx(expected_score, abs=1e-4) and cell["label"] == expected_label
+    assert cell["n_favor"] == labels.count("favor") and cell["n_against"] == labels.count("against")
+    assert cell["ci_low"] <= cell["score"] <= cell["ci_high"]
+
+
+def test_aggregate_value_must_be_known():
+    with pytest.raises(ValueError, match="value must be"):
+        aggregate_stance(pd.DataFrame({"author": ["A"], "target": ["t"], "label": ["favor"]}), ["t"], ["A"],
+                         value="labels")
+
+
 def test_seed_essays_clear_cases():
     """The clearest positions in the seeds (see validation/stance) come out as a reader sees them."""
     corpus = load_corpus(SEEDS)

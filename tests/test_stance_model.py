@@ -11,6 +11,7 @@ from essaylab import load_corpus
 from essaylab.stance import evaluate, find_mentions, join_labels, load_targets, pair_features, read_labels, \
     stance_evidence
 from essaylab.stance_model import add_learned, apply_model, fit_model, training_pairs
+from essaylab.validation import CellRule  # the method's author-level rule, as notebook 04 uses it
 
 TARGETS, OFFICES = load_targets()
 
@@ -55,11 +56,11 @@ def test_labelled_essays_are_labelled_out_of_essay(pairs):
     rows = evidence[evidence["essay"] == essay.id]
     key = pairs.loc[pairs["essay"] == essay.id, "essay_key"].iloc[0]
     without = fit_model(pairs[pairs["essay_key"] != key])
-    predicted = without.predict(rows["context"], rows["score"], rows["tone"])
+    predicted = without.predict(rows["context"], rows["target"], rows["score"], rows["tone"])
     by_model = rows["basis"] != "cue"
     assert (got.loc[rows.index[by_model], "label"] == predicted.loc[by_model, "label"]).all()
     # and not the model that saw it, which fits its own labels more closely
-    with_it = fit_model(pairs).predict(rows["context"], rows["score"], rows["tone"])
+    with_it = fit_model(pairs).predict(rows["context"], rows["target"], rows["score"], rows["tone"])
     assert not (with_it["score"].to_numpy() == predicted["score"].to_numpy()).all()
 
 
@@ -104,7 +105,7 @@ def test_seed_essays_clear_cases_with_the_model(pairs):
 
     corpus = load_corpus(SEEDS)
     evidence = apply_model(stance_evidence(corpus), corpus, pairs)
-    cells = aggregate_stance(evidence, [t.id for t in TARGETS], corpus.authors, n_boot=200)
+    cells = aggregate_stance(evidence, [t.id for t in TARGETS], corpus.authors, n_boot=200, value=CellRule.value)
     got = cells.set_index(["author", "target"])["label"]
     assert [got[author, target] for author, target, _ in CLEAR_SEED_CASES] == [x for _, _, x in CLEAR_SEED_CASES]
 
@@ -125,11 +126,11 @@ def test_a_new_essay_with_opposite_views_added_to_the_seeds(pairs, seeds_copy):
     """An essay whose views run against the seeds', added to them (test4's hawkish column: for strikes on
     cartels and for Trump, against the USMCA and China; labelled by models fitted without it, since test4
     is training data): its cells follow the writer's own reading of the essay (test4's positions.csv):
-    none is reversed, at least half of its ten come out the same, the USMCA (against, four sentences of six)
-    among them. Cells resting on a few sentences move with the training data: with seventeen training sets
-    China comes out neutral (one against of four sentences) and AMLO insufficient (two sentences found),
-    where with twelve both were the same as the writer's. The sealed-test comparisons, reversed cells
-    included, are in validation/README.md."""
+    none is reversed, at least six of its ten come out the same, the USMCA among them. Cells resting on a few
+    sentences move with the training data and the method: with seventeen training sets and label-counting
+    cells five were the same (China neutral, AMLO insufficient); with twenty sets, target-prefixed features
+    and score-averaging cells seven are (Sheinbaum different, deportation and energy nationalism
+    insufficient). The sealed-test comparisons, reversed cells included, are in validation/README.md."""
     from essaylab.stance import aggregate_stance, compare_positions
 
     source = VALIDATION / "test4" / "essays"
@@ -145,11 +146,36 @@ def test_a_new_essay_with_opposite_views_added_to_the_seeds(pairs, seeds_copy):
 
     mentions = mention_sentences(load_labelled_sets(TRAINING))
     evidence = apply_model(add_learned_mentions(stance_evidence(corpus), corpus, mentions), corpus, pairs)
-    cells = aggregate_stance(evidence, [t.id for t in TARGETS], corpus.authors, n_boot=200)
+    cells = aggregate_stance(evidence, [t.id for t in TARGETS], corpus.authors, n_boot=200, value=CellRule.value)
     positions = pd.read_csv(VALIDATION / "test4" / "positions.csv")
     compared = compare_positions(cells, positions[positions["essay"] == "column-2025"],
                                  {e.id: e.author for e in corpus}).set_index("target")["agreement"]
     assert len(compared) == 10
     assert not (compared == "opposite").any(), compared.to_dict()
-    assert (compared == "same").sum() >= 5, compared.to_dict()
+    assert (compared == "same").sum() >= 6, compared.to_dict()
     assert compared["usmca"] == "same"
+
+
+def _toy_pairs(rows):
+    """Labelled pairs as :func:`training_pairs` gives them, from ``(context, target, gold)`` rows."""
+    return pd.DataFrame([{"set": "toy", "essay": f"e{i}", "essay_key": f"k{i}", "sentence": context,
+                          "target": target, "gold": gold, "rules_given": "none", "score_given": 0.0,
+                          "basis_given": "", "context": context, "tone": 0.0}
+                         for i, (context, target, gold) in enumerate(rows)])
+
+
+def test_target_prefixed_features_let_a_word_lean_both_ways():
+    """The same clause leans one way for one target and the other way for another when the training data
+    say so (the target-prefixed copies); a target with no training pairs falls back on the shared words."""
+    rows = ([("sovereignty demands TGT", "energy_nationalism", "favor")] * 6
+            + [("sovereignty forbids TGT", "military_action", "against")] * 6
+            + [("TGT was discussed", "usmca", "none")] * 6
+            + [("we need TGT now", "nearshoring", "favor")] * 3)
+    model = fit_model(_toy_pairs(rows), C=10.0)
+    assert "energy_nationalism:sovereignty" in model.feature_names()
+    context = pd.Series(["sovereignty requires TGT"] * 3)
+    got = model.predict(context, pd.Series(["energy_nationalism", "military_action", "deportation"]),
+                        pd.Series([0.0] * 3), pd.Series([0.0] * 3))
+    assert list(got["label"][:2]) == ["favor", "against"]
+    assert got["score"][0] > got["score"][2] > got["score"][1]  # the new target: shared words only, in between
+    assert not any("deportation:" in why for why in got["why"])

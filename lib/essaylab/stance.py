@@ -725,12 +725,17 @@ def aggregate_stance(
     seed: int = 0,
     tone_weight: float = 0.25,
     model_weight: float = 0.5,
+    value: str = "label",
 ) -> pd.DataFrame:
     """Author x target stance with a bootstrap confidence.
 
-    ``score`` = (favor - against) / sentences mentioning the target, in [-1, 1],
+    With ``value="label"``, ``score`` = (favor - against) / sentences mentioning the target, in [-1, 1],
     where a sentence labelled by the tone fallback alone (``basis`` "tone")
-    counts ``tone_weight`` instead of 1: tone is weak evidence of stance.
+    counts ``tone_weight`` instead of 1: tone is weak evidence of stance. With
+    ``value="score"``, ``score`` is the mean of the sentences' own ``score``
+    column instead (for the learned method, P(favor) - P(against) where the
+    model labelled, the rules' score where a cue decided): a sentence counts by
+    how sure its label is, and a sentence labelled NONE still counts its lean.
     ``label``: ``insufficient`` with fewer than ``min_sentences`` sentences,
     else ``favor`` / ``against`` when the score is at least ``min_stance`` away
     from zero, else ``neutral``. Resampling the cell's sentences ``n_boot``
@@ -747,11 +752,17 @@ def aggregate_stance(
     def label_for(score: float) -> str:
         return "favor" if score >= min_stance else "against" if score <= -min_stance else "neutral"
 
+    if value not in ("label", "score"):
+        raise ValueError(f"value must be 'label' or 'score', not {value!r}")
     # Each sentence's weighted value, computed once for the whole table; cells are index arrays into it.
-    x_all = evidence["label"].map(values).to_numpy(dtype=float) if len(evidence) else np.zeros(0)
+    signs = evidence["label"].map(values).to_numpy(dtype=float) if len(evidence) else np.zeros(0)
     basis_all = evidence["basis"].to_numpy() if "basis" in evidence else None
-    if basis_all is not None:
-        x_all = x_all * np.where(basis_all == "tone", tone_weight, np.where(basis_all == "model", model_weight, 1.0))
+    if value == "score":
+        x_all = evidence["score"].fillna(0.0).to_numpy(dtype=float) if len(evidence) else np.zeros(0)
+    elif basis_all is not None:
+        x_all = signs * np.where(basis_all == "tone", tone_weight, np.where(basis_all == "model", model_weight, 1.0))
+    else:
+        x_all = signs
     groups = evidence.groupby(["author", "target"], sort=False).indices if len(evidence) else {}
     nothing = np.zeros(0, dtype=int)
     for author in authors:
@@ -759,7 +770,7 @@ def aggregate_stance(
             where = groups.get((author, target), nothing)
             n = len(where)
             x = x_all[where]
-            favor, against = int((x > 0).sum()), int((x < 0).sum())
+            favor, against = int((signs[where] > 0).sum()), int((signs[where] < 0).sum())
             n_tone = int((basis_all[where] == "tone").sum()) if basis_all is not None else 0
             n_model = int((basis_all[where] == "model").sum()) if basis_all is not None else 0
             if n == 0:

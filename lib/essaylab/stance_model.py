@@ -6,12 +6,16 @@ tone decided, which is no better than the tone baseline. A classifier trained on
 every hand-labelled (sentence, target) pair in ``validation/stance`` learns which
 words around a target go with FAVOR, AGAINST or NONE, from many writers.
 
-* **Features** (none names a target, so what is learned carries over between
-  targets and to new ones): the words, and pairs of adjacent words, of the clauses that mention the target,
+* **Features**: the words, and pairs of adjacent words, of the clauses that mention the target,
   negation-marked, with the target replaced by ``TGT`` and other targets by
   ``OTHER``, and strong VADER words marked ``VPOS`` / ``VNEG``
   (:func:`essaylab.stance.pair_features`); the rules' score (cues too weak
-  to decide); the clause's VADER tone.
+  to decide); the clause's VADER tone. These name no target, so what they learn carries over between
+  targets and to new ones. Each word and pair also comes a second time prefixed with the target's id
+  (``usmca:shore``, ``military_action:TGT is``): "feature augmentation" (Daumé III, "Frustratingly easy
+  domain adaptation", 2007), which lets a word lean one way for one target and another way for another
+  ("sovereignty" for energy nationalism and against strikes) while the shared copy keeps what holds for
+  all. A target with no training pairs has no prefixed features and is labelled by the shared ones.
 * **Model**: multinomial logistic regression (scikit-learn, ``lbfgs``: the same
   data give the same weights), ``class_weight="balanced"`` because NONE
   outnumbers the stance labels, strong regularisation (``C``) because there are
@@ -47,13 +51,18 @@ __all__ = ["C", "SYSTEMS", "TRAINING_SETS", "LabelledSet", "StanceModel", "label
 # The labelled sets the stance and mention models are trained on: folders of ``validation/stance`` and
 # "gold", the seed essays' ``gold.csv``. A sealed test set joins them once it has been scored (and so read).
 TRAINING_SETS = ("gold", "heldout", "dev2", "test", "test2", "dev3", "test3", "dev4", "dev5", "test4", "dev6", "test5",
-                 "test6", "test7", "dev7", "dev8", "dev9")
+                 "test6", "test7", "dev7", "dev8", "dev9", "test8", "dev10", "dev11")
 
 C = 0.1  # inverse regularisation strength, chosen with NGRAMS on the labelled sets (see below)
 # Context words and pairs of adjacent words ("should TGT", "neg_TGT is"). With the nine labelled sets, pairs
 # raised macro-F1 (target given) from 0.53 to 0.55 leave one essay out and from 0.52 to 0.54 leave one set out
 # (C = 0.05 words only vs C = 0.1 with pairs; C tried at 0.05, 0.1, 0.2, 0.3).
 NGRAMS = (1, 2)
+# Target-prefixed copies of the same features (see the module docstring). Leave one set out on the nineteen
+# synthetic sets (twenty training sets, with test8, dev10, dev11), pooled macro-F1 rose from 0.598 to 0.633 with
+# the target given and from 0.527 to 0.561 end to end (better on 15 of 19 sets target given). C = 0.1 stayed
+# about best (0.05, 0.1, 0.15, 0.2 tried), and so did an equal weight for the copies (0.5, 1, 1.5 tried).
+TARGET_FEATURES = True
 _DENSE = ("rules' score", "clause tone")
 SYSTEMS = {  # the hybrid's columns in :func:`add_learned`, with readable names
     "learned": "method (rules + model), end to end",
@@ -69,27 +78,50 @@ def _dense(score: pd.Series, tone: pd.Series) -> np.ndarray:
     return np.column_stack([score.to_numpy(dtype=float), tone.to_numpy(dtype=float)])
 
 
+def _prefixed(context: pd.Series, target: pd.Series) -> list[str]:
+    """Each context with every word prefixed by its target's id, for the target-specific copies.
+
+    >>> _prefixed(pd.Series(["should TGT", ""]), pd.Series(["usmca", "china"]))
+    ['usmca:should usmca:TGT', '']
+    """
+    return [" ".join(f"{t}:{w}" for w in c.split()) for c, t in zip(context.fillna(""), target)]
+
+
+def _vectorizer():
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    return CountVectorizer(binary=True, token_pattern=r"\S+", lowercase=False, ngram_range=NGRAMS)
+
+
 @dataclass(frozen=True)
 class StanceModel:
     """A fitted classifier: the context vocabulary and the logistic regression over it and the dense features."""
 
     vectorizer: object
+    target_vectorizer: object | None  # the target-prefixed copies (None when TARGET_FEATURES is off)
     classifier: object
     n_pairs: int
     quoted_names: np.ndarray  # feature names as shown in explanations, built once at fit (not per prediction)
 
     def feature_names(self) -> list[str]:
-        """The model's features in coefficient order: context words, then the dense features in brackets."""
-        return list(self.vectorizer.get_feature_names_out()) + [f"({name})" for name in _DENSE]
+        """The model's features in coefficient order: context words, target-prefixed context words, then the
+        dense features in brackets."""
+        prefixed = [] if self.target_vectorizer is None else list(self.target_vectorizer.get_feature_names_out())
+        return list(self.vectorizer.get_feature_names_out()) + prefixed + [f"({name})" for name in _DENSE]
 
-    def _matrix(self, context: pd.Series, dense: np.ndarray):
-        return sparse.hstack([self.vectorizer.transform(context.fillna("")), sparse.csr_matrix(dense)]).tocsr()
+    def _matrix(self, context: pd.Series, target: pd.Series, dense: np.ndarray):
+        context = context.fillna("")
+        blocks = [self.vectorizer.transform(context)]
+        if self.target_vectorizer is not None:
+            blocks.append(self.target_vectorizer.transform(_prefixed(context, target)))
+        return sparse.hstack(blocks + [sparse.csr_matrix(dense)]).tocsr()
 
-    def predict(self, context: pd.Series, score: pd.Series, tone: pd.Series) -> pd.DataFrame:
-        """Model label, score (P(favor) - P(against)) and explanation for each pair (the hybrid is applied later)."""
+    def predict(self, context: pd.Series, target: pd.Series, score: pd.Series, tone: pd.Series) -> pd.DataFrame:
+        """Model label, score (P(favor) - P(against)) and explanation for each (context, target) pair (the
+        hybrid is applied later)."""
         if len(context) == 0:
             return pd.DataFrame({"label": [], "score": [], "why": []})
-        X = self._matrix(context, _dense(score, tone))
+        X = self._matrix(context, target, _dense(score, tone))
         proba = self.classifier.predict_proba(X)
         classes = list(self.classifier.classes_)
         best = proba.argmax(axis=1)
@@ -192,22 +224,26 @@ def training_pairs(sets: Mapping[str, tuple[str | Path, str | Path] | LabelledSe
 
 def fit_model(pairs: pd.DataFrame, C: float = C) -> StanceModel:
     """Fit the classifier on labelled pairs (:func:`training_pairs`)."""
-    from sklearn.feature_extraction.text import CountVectorizer
     from sklearn.linear_model import LogisticRegression
 
     pairs = pairs[pairs["basis_given"] != "cue"]  # the model labels only the pairs no rule cue decides
     if pairs["gold"].nunique() < 2:
         raise ValueError("training the stance model needs hand labels of at least two classes")
-    vectorizer = CountVectorizer(binary=True, token_pattern=r"\S+", lowercase=False, ngram_range=NGRAMS)
-    words = vectorizer.fit_transform(pairs["context"].fillna(""))
+    context = pairs["context"].fillna("")
+    vectorizer = _vectorizer()
+    blocks = [vectorizer.fit_transform(context)]
+    target_vectorizer = _vectorizer() if TARGET_FEATURES else None
+    if target_vectorizer is not None:
+        blocks.append(target_vectorizer.fit_transform(_prefixed(context, pairs["target"])))
     dense = _dense(pairs["score_given"], pairs["tone"])
     classifier = LogisticRegression(C=C, class_weight="balanced", max_iter=5000)
     # One BLAS thread: at this size threads only add overhead (notebook 04's fits took 14 s instead of 25 s
     # on 2 cores), and parallel notebooks do not compete for cores; the fitted weights are the same.
     with threadpool_limits(limits=1):
-        classifier.fit(sparse.hstack([words, sparse.csr_matrix(dense)]).tocsr(), pairs["gold"].to_numpy())
-    names = np.array([f"'{w}'" for w in vectorizer.get_feature_names_out()] + list(_DENSE), dtype=object)
-    return StanceModel(vectorizer, classifier, len(pairs), names)
+        classifier.fit(sparse.hstack(blocks + [sparse.csr_matrix(dense)]).tocsr(), pairs["gold"].to_numpy())
+    model = StanceModel(vectorizer, target_vectorizer, classifier, len(pairs), np.zeros(0, dtype=object))
+    names = np.array([f"'{w}'" for w in model.feature_names()[:-len(_DENSE)]] + list(_DENSE), dtype=object)
+    return StanceModel(vectorizer, target_vectorizer, classifier, len(pairs), names)
 
 
 _FITTED: dict[tuple[str, str, float], StanceModel] = {}  # (training digest, excluded essay, C) -> model
@@ -259,7 +295,8 @@ def _hybrid(frame: pd.DataFrame, exclusions: dict[str, str], pairs: pd.DataFrame
     label_col, score_col, basis_col, cues_col = columns
     digest, parts = _digest(pairs), []
     for excluded, rows in frame.groupby(frame["essay"].map(exclusions), sort=True):
-        predicted = _model_for(pairs, digest, excluded, C).predict(rows["context"], rows[score_col], rows["tone"])
+        predicted = _model_for(pairs, digest, excluded, C).predict(rows["context"], rows["target"], rows[score_col],
+                                                                         rows["tone"])
         by_cue = rows[basis_col].to_numpy() == "cue"
         cues = rows[cues_col].fillna("")
         parts.append(pd.DataFrame({

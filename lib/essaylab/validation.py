@@ -37,6 +37,7 @@ class CellRule:
     seed: int = 0
     tone_weight: float = 0.25
     model_weight: float = 0.5
+    value: str = "score"  # the method's cells average its sentence scores (see aggregate_stance)
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ def _compute(name: str, folder: Path, training: pd.DataFrame, mention_training: 
     if (folder / "positions.csv").is_file():  # the writer's reading of each essay as a whole
         cells = aggregate_stance(apply_model(rule_evidence, essays, training), list(target_ids), essays.authors,
                                  rule.min_sentences, rule.min_stance, rule.n_boot, rule.seed, rule.tone_weight,
-                                 rule.model_weight)
+                                 rule.model_weight, rule.value)
         comparison = compare_positions(cells, pd.read_csv(folder / "positions.csv"), {e.id: e.author for e in essays})
     decided = labelled.loc[labelled["labelled"] & labelled["detected"], _DECIDED_COLUMNS].reset_index(drop=True)
     return SetReport(summary, comparison, decided)
