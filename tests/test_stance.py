@@ -134,6 +134,18 @@ def test_aggregate_by_sentence_scores(scores, labels, expected_score, expected_l
     assert cell["ci_low"] <= cell["score"] <= cell["ci_high"]
 
 
+def test_aggregate_large_cell_interval_matches_the_bootstrap():
+    """A cell of many distinct sentence scores uses the bootstrap's normal approximation (cost fixed per cell):
+    its interval matches a plain bootstrap's to within 0.01."""
+    rng = np.random.default_rng(3)
+    scores = rng.uniform(-0.6, 1.0, 400)
+    evidence = pd.DataFrame({"author": "A", "target": "t", "label": "none", "score": scores})
+    cell = aggregate_stance(evidence, ["t"], ["A"], n_boot=4000, value="score").iloc[0]
+    plain = scores[rng.integers(0, len(scores), (4000, len(scores)))].mean(axis=1)
+    low, high = np.quantile(plain, [0.05, 0.95])
+    assert cell["ci_low"] == pytest.approx(low, abs=0.01) and cell["ci_high"] == pytest.approx(high, abs=0.01)
+
+
 def test_aggregate_value_must_be_known():
     with pytest.raises(ValueError, match="value must be"):
         aggregate_stance(pd.DataFrame({"author": ["A"], "target": ["t"], "label": ["favor"]}), ["t"], ["A"],

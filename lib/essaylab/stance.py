@@ -715,6 +715,9 @@ def stance_evidence(corpus: Corpus, targets_path: str | Path | None = None, work
     return frame
 
 
+_EXACT_BOOT_VALUES = 100  # cells with more distinct sentence values use the bootstrap's normal approximation
+
+
 def aggregate_stance(
     evidence: pd.DataFrame,
     targets: Sequence[str],
@@ -740,7 +743,10 @@ def aggregate_stance(
     else ``favor`` / ``against`` when the score is at least ``min_stance`` away
     from zero, else ``neutral``. Resampling the cell's sentences ``n_boot``
     times gives a 90% interval (``ci_low``, ``ci_high``) and ``agreement``, the
-    share of resamples that give the same label; ``n_tone`` and ``n_model``
+    share of resamples that give the same label (a cell of more than 100
+    distinct sentence values, as sentence scores of a large corpus give, draws
+    from the bootstrap's normal approximation instead, to keep the cost per cell
+    fixed); ``n_tone`` and ``n_model``
     count the favor/against sentences labelled by the tone fallback alone and
     by the learned model (``basis`` "model", see :mod:`essaylab.stance_model`),
     whose labels count ``model_weight``: they are right less often than a cue's.
@@ -780,9 +786,14 @@ def aggregate_stance(
                 continue
             score = float(x.mean())
             # Resampling n sentences with replacement only changes how often each value occurs:
-            # a multinomial draw over the distinct values gives the same distribution, in O(n_boot).
+            # a multinomial draw over the distinct values gives the same distribution, in O(n_boot) per value.
             values_, counts_ = np.unique(x, return_counts=True)
-            boot = rng.multinomial(n, counts_ / n, size=n_boot) @ values_ / n
+            if len(values_) <= _EXACT_BOOT_VALUES:
+                boot = rng.multinomial(n, counts_ / n, size=n_boot) @ values_ / n
+            else:
+                # Many distinct values (sentence scores of a large cell): the bootstrap mean's normal
+                # approximation, mean +- sd / sqrt(n), which the bootstrap converges to; O(n_boot) per cell.
+                boot = score + float(x.std()) / np.sqrt(n) * rng.standard_normal(n_boot)
             label = label_for(score) if n >= min_sentences else "insufficient"
             same = {"favor": boot >= min_stance, "against": boot <= -min_stance,
                     "neutral": (boot > -min_stance) & (boot < min_stance)}.get(label)

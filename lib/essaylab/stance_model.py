@@ -63,6 +63,7 @@ NGRAMS = (1, 2)
 # the target given and from 0.527 to 0.561 end to end (better on 15 of 19 sets target given). C = 0.1 stayed
 # about best (0.05, 0.1, 0.15, 0.2 tried), and so did an equal weight for the copies (0.5, 1, 1.5 tried).
 TARGET_FEATURES = True
+_CHUNK = 20_000  # pairs labelled at a time by StanceModel.predict (bounds its memory, same labels)
 _DENSE = ("rules' score", "clause tone")
 SYSTEMS = {  # the hybrid's columns in :func:`add_learned`, with readable names
     "learned": "method (rules + model), end to end",
@@ -121,16 +122,23 @@ class StanceModel:
         hybrid is applied later)."""
         if len(context) == 0:
             return pd.DataFrame({"label": [], "score": [], "why": []})
+        # In chunks of rows, so that the per-entry arrays below stay small on a corpus of thousands of essays.
+        return pd.concat([self._predict(context.iloc[i:i + _CHUNK], target.iloc[i:i + _CHUNK],
+                                        score.iloc[i:i + _CHUNK], tone.iloc[i:i + _CHUNK])
+                          for i in range(0, len(context), _CHUNK)])
+
+    def _predict(self, context: pd.Series, target: pd.Series, score: pd.Series, tone: pd.Series) -> pd.DataFrame:
         X = self._matrix(context, target, _dense(score, tone))
         proba = self.classifier.predict_proba(X)
         classes = list(self.classifier.classes_)
         best = proba.argmax(axis=1)
         names = self.quoted_names
         coef = self.classifier.coef_
+        centered = coef - coef.mean(axis=0)
         # How much each present feature moves the chosen label's log-odds against the average label,
         # computed on the sparse entries of all rows at once; the three largest per row are shown.
         rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
-        weights = X.data * (coef[best[rows], X.indices] - coef[:, X.indices].mean(axis=0))
+        weights = X.data * centered[best[rows], X.indices]
         order = np.lexsort((X.indices, -weights, rows))
         rank = np.arange(len(order)) - X.indptr[rows[order]]
         keep = order[(rank < 3) & (weights[order] > 0)]
@@ -247,6 +255,9 @@ def fit_model(pairs: pd.DataFrame, C: float = C) -> StanceModel:
 
 
 _FITTED: dict[tuple[str, str, float], StanceModel] = {}  # (training digest, excluded essay, C) -> model
+# Fitted models kept in memory (the rest are on disk): with the target-prefixed features a model's vocabulary
+# holds ~100,000 entries (~20 MB in memory), and 64 of them took a 2,000-essay run past 2 GB.
+_IN_MEMORY = 16
 
 
 def _digest(pairs: pd.DataFrame) -> str:
@@ -284,7 +295,7 @@ def _model_for(pairs: pd.DataFrame, digest: str, excluded: str, C: float) -> Sta
     # Also kept on disk (see essaylab.cache): the key covers the training pairs, the left-out essay,
     # C, this library's code and the scikit-learn version, so a stale model is never read.
     return cache.memoized(_FITTED, (digest, excluded, C),
-                          cache.key("stance-model", digest, excluded, repr(C), sklearn.__version__), fit, limit=64)
+                          cache.key("stance-model", digest, excluded, repr(C), sklearn.__version__), fit, limit=_IN_MEMORY)
 
 
 def _hybrid(frame: pd.DataFrame, exclusions: dict[str, str], pairs: pd.DataFrame, C: float,
