@@ -94,6 +94,25 @@ def _vectorizer():
     return CountVectorizer(binary=True, token_pattern=r"\S+", lowercase=False, ngram_range=NGRAMS)
 
 
+def _word_blocks(vectorizer, target_vectorizer, context: pd.Series, target: pd.Series, fit: bool = False) -> list:
+    """The sparse word features of ``context``: the shared words, then their target-prefixed copies (none
+    when ``target_vectorizer`` is None); ``fit`` fits the vectorizers first."""
+    def apply(v, texts):
+        return v.fit_transform(texts) if fit else v.transform(texts)
+
+    context = context.fillna("")
+    blocks = [apply(vectorizer, context)]
+    if target_vectorizer is not None:
+        blocks.append(apply(target_vectorizer, _prefixed(context, target)))
+    return blocks
+
+
+def _word_names(vectorizer, target_vectorizer) -> list[str]:
+    """The word features' names in coefficient order (shared, then target-prefixed)."""
+    prefixed = [] if target_vectorizer is None else list(target_vectorizer.get_feature_names_out())
+    return list(vectorizer.get_feature_names_out()) + prefixed
+
+
 @dataclass(frozen=True)
 class StanceModel:
     """A fitted classifier: the context vocabulary and the logistic regression over it and the dense features."""
@@ -107,14 +126,10 @@ class StanceModel:
     def feature_names(self) -> list[str]:
         """The model's features in coefficient order: context words, target-prefixed context words, then the
         dense features in brackets."""
-        prefixed = [] if self.target_vectorizer is None else list(self.target_vectorizer.get_feature_names_out())
-        return list(self.vectorizer.get_feature_names_out()) + prefixed + [f"({name})" for name in _DENSE]
+        return _word_names(self.vectorizer, self.target_vectorizer) + [f"({name})" for name in _DENSE]
 
     def _matrix(self, context: pd.Series, target: pd.Series, dense: np.ndarray):
-        context = context.fillna("")
-        blocks = [self.vectorizer.transform(context)]
-        if self.target_vectorizer is not None:
-            blocks.append(self.target_vectorizer.transform(_prefixed(context, target)))
+        blocks = _word_blocks(self.vectorizer, self.target_vectorizer, context, target)
         return sparse.hstack(blocks + [sparse.csr_matrix(dense)]).tocsr()
 
     def predict(self, context: pd.Series, target: pd.Series, score: pd.Series, tone: pd.Series) -> pd.DataFrame:
@@ -237,20 +252,15 @@ def fit_model(pairs: pd.DataFrame, C: float = C) -> StanceModel:
     pairs = pairs[pairs["basis_given"] != "cue"]  # the model labels only the pairs no rule cue decides
     if pairs["gold"].nunique() < 2:
         raise ValueError("training the stance model needs hand labels of at least two classes")
-    context = pairs["context"].fillna("")
-    vectorizer = _vectorizer()
-    blocks = [vectorizer.fit_transform(context)]
-    target_vectorizer = _vectorizer() if TARGET_FEATURES else None
-    if target_vectorizer is not None:
-        blocks.append(target_vectorizer.fit_transform(_prefixed(context, pairs["target"])))
+    vectorizer, target_vectorizer = _vectorizer(), _vectorizer() if TARGET_FEATURES else None
+    blocks = _word_blocks(vectorizer, target_vectorizer, pairs["context"], pairs["target"], fit=True)
     dense = _dense(pairs["score_given"], pairs["tone"])
     classifier = LogisticRegression(C=C, class_weight="balanced", max_iter=5000)
     # One BLAS thread: at this size threads only add overhead (notebook 04's fits took 14 s instead of 25 s
     # on 2 cores), and parallel notebooks do not compete for cores; the fitted weights are the same.
     with threadpool_limits(limits=1):
         classifier.fit(sparse.hstack(blocks + [sparse.csr_matrix(dense)]).tocsr(), pairs["gold"].to_numpy())
-    model = StanceModel(vectorizer, target_vectorizer, classifier, len(pairs), np.zeros(0, dtype=object))
-    names = np.array([f"'{w}'" for w in model.feature_names()[:-len(_DENSE)]] + list(_DENSE), dtype=object)
+    names = np.array([f"'{w}'" for w in _word_names(vectorizer, target_vectorizer)] + list(_DENSE), dtype=object)
     return StanceModel(vectorizer, target_vectorizer, classifier, len(pairs), names)
 
 
