@@ -179,3 +179,64 @@ def test_target_prefixed_features_let_a_word_lean_both_ways():
     assert list(got["label"][:2]) == ["favor", "against"]
     assert got["score"][0] > got["score"][2] > got["score"][1]  # the new target: shared words only, in between
     assert not any("deportation:" in why for why in got["why"])
+
+
+@pytest.mark.parametrize("texts", [
+    ["b a c", "a a d c", "e b", ""],  # the second text brings "d" after "a" and "c", which the first brought
+    ["neg_TGT is x", "x should TGT", "should TGT neg_TGT", "z"],
+])
+def test_analysed_rows_are_the_vectorizers_matrix_entry_for_entry(texts):
+    """The cross-fitted models read their features off one analysis of all pairs; for any subset of rows the
+    matrix is CountVectorizer's, down to the order of the entries within a row (the fit sums in that order)."""
+    from essaylab.stance_model import _Analysed, _vectorizer
+
+    analysed = _Analysed.of(texts)
+    for rows in ([0, 1, 2, 3], [1, 2], [2, 0], [3, 1]):
+        rows = np.array(sorted(rows))
+        vectorizer, got = analysed.restricted(rows)
+        reference = _vectorizer()
+        expected = reference.fit_transform([texts[r] for r in rows])
+        assert vectorizer.vocabulary_ == reference.vocabulary_
+        for part in ("indptr", "indices", "data"):
+            np.testing.assert_array_equal(getattr(got, part), getattr(expected, part))
+            assert getattr(got, part).dtype == getattr(expected, part).dtype
+
+
+@pytest.mark.parametrize("leave_out", ["essay", "set"])
+def test_cross_fitted_models_are_fit_model_bit_for_bit(pairs, leave_out):
+    from essaylab.stance_model import _digest, _fit_subset, _kept
+
+    name = f"set:{pairs['set'].iloc[-1]}" if leave_out == "set" else pairs["essay_key"].iloc[0]
+    fast = _fit_subset(pairs, _digest(pairs), _kept(name), 0.1)
+    reference = fit_model(pairs[_kept(name)(pairs)], 0.1)
+    assert fast.n_pairs == reference.n_pairs < len(pairs)
+    assert fast.feature_names() == reference.feature_names()
+    assert fast.classifier.coef_.tobytes() == reference.classifier.coef_.tobytes()
+    assert fast.classifier.intercept_.tobytes() == reference.classifier.intercept_.tobytes()
+    rows = pairs.head(300)
+    args = rows["context"], rows["target"], rows["score_given"], rows["tone"]
+    pd.testing.assert_frame_equal(fast.predict(*args), reference.predict(*args))
+
+
+def test_prefit_fits_the_missing_models_on_two_processes(pairs, tmp_path, monkeypatch):
+    from essaylab import cache
+    from essaylab.stance_model import _digest, _kept, _model_for, _model_key, prefit
+
+    small = pairs[pairs["set"].isin(["gold", "heldout"])]
+    digest = _digest(small)
+    monkeypatch.setenv("ESSAYLAB_CACHE", str(tmp_path / "other"))
+    assert prefit(small, ["set:gold", "set:heldout"], 0.1, jobs=2) == 2  # workers start with this cache folder
+    monkeypatch.setenv("ESSAYLAB_CACHE", str(tmp_path / "cache"))  # and are reused with this one
+    names = ["", "set:gold", *small.loc[small["set"] == "gold", "essay_key"].unique()[:2]]
+    assert prefit(small, names, 0.1, jobs=2) == 4
+    assert all(cache.exists(_model_key(digest, name, 0.1)) for name in names)
+    assert prefit(small, names, 0.1, jobs=2) == 0  # stored: nothing left to fit
+    for name in names:  # what the workers stored is what this process would have fitted
+        stored = _model_for(small, digest, name, 0.1).classifier.coef_
+        assert stored.tobytes() == fit_model(small[_kept(name)(small)], 0.1).classifier.coef_.tobytes()
+    monkeypatch.setenv("ESSAYLAB_CACHE", "off")
+    assert prefit(small, ["set:heldout"], 0.1, jobs=2) == 0  # the labelling functions fit it as needed
+    monkeypatch.setenv("ESSAYLAB_JOBS", "two")
+    monkeypatch.setenv("ESSAYLAB_CACHE", str(tmp_path / "cache"))
+    with pytest.raises(ValueError, match="ESSAYLAB_JOBS"):
+        prefit(small, ["set:heldout"], 0.1)

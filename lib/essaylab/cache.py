@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .paths import cache_dir
 
-__all__ = ["code_version", "essay_key", "key", "load", "store", "enabled", "frame_digest", "files_digest", "cached",
+__all__ = ["code_version", "essay_key", "key", "load", "store", "enabled", "exists", "frame_digest", "files_digest", "cached",
            "memoized"]
 
 
@@ -81,6 +81,11 @@ def load(key: str) -> dict | None:
         return None
 
 
+def exists(key: str) -> bool:
+    """Whether a value is stored under ``key`` (False with the cache off), without reading it."""
+    return enabled() and _path(key).is_file()
+
+
 def store(key: str, value: dict) -> None:
     """Store ``value`` under ``key`` atomically; failures (read-only disk…) are ignored."""
     if not enabled():
@@ -133,10 +138,19 @@ def cached(key: str, make):
 def memoized(memory: dict, memory_key, disk_key: str, make, limit: int = 32):
     """``make()``'s value kept in ``memory`` under ``memory_key`` and on disk under ``disk_key``: the fitted
     models' cache (computed once, then read from memory in this process and from disk in the next).
-    ``memory`` is cleared when it holds ``limit`` values."""
-    if memory_key not in memory:
+    ``memory`` holds at most ``limit`` values; the least recently used goes first.
+
+    >>> memory = {}
+    >>> [memoized(memory, k, key("doctest", "memoized", k), lambda: k.upper(), limit=2) for k in "aba"]
+    ['A', 'B', 'A']
+    >>> memoized(memory, "c", key("doctest", "memoized", "c"), lambda: "C", limit=2), list(memory)
+    ('C', ['a', 'c'])
+    """
+    if memory_key in memory:
+        memory[memory_key] = memory.pop(memory_key)  # now the most recently used
+    else:
         value = cached(disk_key, make)
-        if len(memory) >= limit:
-            memory.clear()
+        while len(memory) >= limit:
+            del memory[next(iter(memory))]
         memory[memory_key] = value
     return memory[memory_key]

@@ -36,7 +36,7 @@ Nothing is downloaded: the training labels ship in the repository.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,7 +46,7 @@ from scipy import sparse
 from threadpoolctl import threadpool_limits
 
 __all__ = ["C", "SYSTEMS", "TRAINING_SETS", "LabelledSet", "StanceModel", "labelled_set_paths", "load_labelled_sets",
-           "training_pairs", "fit_model", "trained_model", "apply_model", "add_learned"]
+           "training_pairs", "fit_model", "trained_model", "apply_model", "add_learned", "prefit"]
 
 # The labelled sets the stance and mention models are trained on: folders of ``validation/stance`` and
 # "gold", the seed essays' ``gold.csv``. A sealed test set joins them once it has been scored (and so read).
@@ -247,13 +247,25 @@ def training_pairs(sets: Mapping[str, tuple[str | Path, str | Path] | LabelledSe
 
 def fit_model(pairs: pd.DataFrame, C: float = C) -> StanceModel:
     """Fit the classifier on labelled pairs (:func:`training_pairs`)."""
-    from sklearn.linear_model import LogisticRegression
-
-    pairs = pairs[pairs["basis_given"] != "cue"]  # the model labels only the pairs no rule cue decides
-    if pairs["gold"].nunique() < 2:
-        raise ValueError("training the stance model needs hand labels of at least two classes")
+    pairs = _modelled(pairs)
     vectorizer, target_vectorizer = _vectorizer(), _vectorizer() if TARGET_FEATURES else None
     blocks = _word_blocks(vectorizer, target_vectorizer, pairs["context"], pairs["target"], fit=True)
+    return _fit(pairs, vectorizer, target_vectorizer, blocks, C)
+
+
+def _modelled(pairs: pd.DataFrame) -> pd.DataFrame:
+    """The pairs the model is trained on: those no rule cue decides (the population it labels)."""
+    pairs = pairs[pairs["basis_given"] != "cue"]
+    if pairs["gold"].nunique() < 2:
+        raise ValueError("training the stance model needs hand labels of at least two classes")
+    return pairs
+
+
+def _fit(pairs: pd.DataFrame, vectorizer, target_vectorizer, blocks: list, C: float) -> StanceModel:
+    """The logistic regression on ``pairs``' word ``blocks`` (made by the given fitted vectorizers) and dense
+    features."""
+    from sklearn.linear_model import LogisticRegression
+
     dense = _dense(pairs["score_given"], pairs["tone"])
     classifier = LogisticRegression(C=C, class_weight="balanced", max_iter=5000)
     # One BLAS thread: at this size threads only add overhead (notebook 04's fits took 14 s instead of 25 s
@@ -264,9 +276,77 @@ def fit_model(pairs: pd.DataFrame, C: float = C) -> StanceModel:
     return StanceModel(vectorizer, target_vectorizer, classifier, len(pairs), names)
 
 
+# The training pairs analysed once (training digest -> the modelled pairs and their _Analysed word blocks), from
+# which every cross-fitted model's features are read off (:func:`_fit_subset`) instead of being built again.
+_ANALYSED: dict[str, tuple] = {}
+
+
+@dataclass(frozen=True)
+class _Analysed:
+    """One word block of a table of pairs, analysed once: every distinct term, sorted, and for each pair its
+    distinct terms' positions in ``terms`` (``ids[starts[i]:starts[i + 1]]``) in the order they first occur
+    in the pair's text."""
+
+    terms: np.ndarray
+    ids: np.ndarray
+    starts: np.ndarray
+
+    @classmethod
+    def of(cls, texts: list[str]) -> "_Analysed":
+        analyse = _vectorizer().build_analyzer()
+        features = [list(dict.fromkeys(analyse(text))) for text in texts]
+        terms = sorted({term for row in features for term in row})
+        position = {term: i for i, term in enumerate(terms)}
+        ids = np.fromiter((position[term] for row in features for term in row), dtype=np.int64)
+        starts = np.concatenate([[0], np.cumsum([len(row) for row in features])])
+        return cls(np.array(terms, dtype=object), ids, starts)
+
+    def restricted(self, rows: np.ndarray):
+        """A vectorizer and matrix for the pairs ``rows`` alone, identical to ``_vectorizer().fit_transform``
+        of their texts (tested), down to the order of the entries within a row, which that gives by the
+        order in which the terms first occur in the texts. The fit sums in that order, and the weights must
+        come out bit for bit the same."""
+        lengths = self.starts[rows + 1] - self.starts[rows]
+        ids = np.concatenate([self.ids[self.starts[r]:self.starts[r + 1]] for r in rows]) if len(rows) else \
+            np.zeros(0, dtype=np.int64)
+        present, first = np.unique(ids, return_index=True)
+        column = np.searchsorted(present, ids)  # the terms' positions in the sorted vocabulary of the rows
+        arrival = np.empty(len(present), dtype=np.int64)
+        arrival[np.argsort(first, kind="stable")] = np.arange(len(present))  # order of first occurrence
+        order = np.lexsort((arrival[column], np.repeat(np.arange(len(rows)), lengths)))
+        index_dtype = np.int32 if max(len(ids), len(present)) < np.iinfo(np.int32).max else np.int64
+        matrix = sparse.csr_matrix((np.ones(len(ids), dtype=np.int64), column[order].astype(index_dtype),
+                                    np.concatenate([[0], np.cumsum(lengths)]).astype(index_dtype)),
+                                   shape=(len(rows), len(present)))
+        vectorizer = _vectorizer().set_params(vocabulary={str(t): i for i, t in enumerate(self.terms[present])})
+        vectorizer._validate_vocabulary()  # what fitting with a given vocabulary does (sets vocabulary_)
+        return vectorizer, matrix
+
+
+def _fit_subset(pairs: pd.DataFrame, digest: str, keep, C: float) -> StanceModel:
+    """``fit_model(pairs[keep(pairs)])``, with the same weights bit for bit (tested), but with the words of
+    all ``pairs`` (their digest is ``digest``) analysed once for every model fitted on a part of them:
+    the cross-fitted models of one training set differ only in the few pairs each leaves out, and building
+    a vocabulary of ~100,000 terms took about a third of each fit."""
+    if digest not in _ANALYSED:
+        modelled = _modelled(pairs)
+        context = modelled["context"].fillna("")
+        blocks = [_Analysed.of(list(context))]
+        if TARGET_FEATURES:
+            blocks.append(_Analysed.of(_prefixed(context, modelled["target"])))
+        _ANALYSED.clear()  # one training set at a time
+        _ANALYSED[digest] = (modelled, blocks)
+    modelled, blocks = _ANALYSED[digest]
+    rows = np.flatnonzero(keep(modelled).to_numpy())
+    restricted = [block.restricted(rows) for block in blocks]
+    vectorizers = [v for v, _ in restricted] + [None] * (2 - len(restricted))
+    return _fit(_modelled(modelled.iloc[rows]), *vectorizers, [m for _, m in restricted], C)
+
+
 _FITTED: dict[tuple[str, str, float], StanceModel] = {}  # (training digest, excluded essay, C) -> model
-# Fitted models kept in memory (the rest are on disk): with the target-prefixed features a model's vocabulary
-# holds ~100,000 entries (~20 MB in memory), and 64 of them took a 2,000-essay run past 2 GB.
+# Fitted models kept in memory, the least recently used dropped first (the rest are read back from disk): with the
+# target-prefixed features a model's vocabulary holds ~100,000 entries (~20 MB in memory), and 64 of them took a
+# 2,000-essay run past 2 GB.
 _IN_MEMORY = 16
 
 
@@ -289,23 +369,87 @@ def _exclusions(corpus, pairs: pd.DataFrame, leave_out: str = "essay") -> dict[s
     return {essay_id: key if key in set_of else "" for essay_id, key in keys.items()}
 
 
-def _model_for(pairs: pd.DataFrame, digest: str, excluded: str, C: float) -> StanceModel:
-    """The model fitted without the essay (or ``set:<name>``, the set) ``excluded``; "" for all pairs."""
+def _kept(excluded: str):
+    """Which training pairs the model named by ``excluded`` is fitted on (see :func:`_model_for`)."""
+    if excluded.startswith("set:"):
+        return lambda pairs: pairs["set"] != excluded[len("set:"):]
+    if excluded:
+        return lambda pairs: pairs["essay_key"] != excluded
+    return lambda pairs: pd.Series(True, index=pairs.index)
+
+
+def _model_key(digest: str, excluded: str, C: float) -> str:
+    """The disk-cache key of a fitted model: the training pairs, the left-out essay or set, C, this library's
+    code (in every key) and the scikit-learn version, so a stale model is never read."""
     import sklearn
 
     from . import cache
 
-    def fit() -> StanceModel:
-        if excluded.startswith("set:"):
-            kept = pairs[pairs["set"] != excluded[len("set:"):]]
-        else:
-            kept = pairs[pairs["essay_key"] != excluded] if excluded else pairs
-        return fit_model(kept, C)
+    return cache.key("stance-model", digest, excluded, repr(C), sklearn.__version__)
 
-    # Also kept on disk (see essaylab.cache): the key covers the training pairs, the left-out essay,
-    # C, this library's code and the scikit-learn version, so a stale model is never read.
-    return cache.memoized(_FITTED, (digest, excluded, C),
-                          cache.key("stance-model", digest, excluded, repr(C), sklearn.__version__), fit, limit=_IN_MEMORY)
+
+def _model_for(pairs: pd.DataFrame, digest: str, excluded: str, C: float) -> StanceModel:
+    """The model fitted without the essay (or ``set:<name>``, the set) ``excluded``; "" for all pairs."""
+    from . import cache
+
+    return cache.memoized(_FITTED, (digest, excluded, C), _model_key(digest, excluded, C),
+                          lambda: _fit_subset(pairs, digest, _kept(excluded), C), limit=_IN_MEMORY)
+
+
+def _store_models(pairs: pd.DataFrame, digest: str, excluded: Sequence[str], C: float, folder: str) -> None:
+    """Fit the models named in ``excluded`` and store them in the disk cache in ``folder`` (a worker's task in
+    :func:`prefit`; the worker processes outlive a call, so they are told the caller's cache folder rather
+    than keep the one they started with)."""
+    import os
+
+    from . import cache
+
+    os.environ["ESSAYLAB_CACHE"] = folder
+    for name in excluded:
+        cache.store(_model_key(digest, name, C), {"value": _fit_subset(pairs, digest, _kept(name), C)})
+
+
+def prefit(pairs: pd.DataFrame, excluded: Iterable[str], C: float = C, jobs: int | None = None,
+           digest: str | None = None) -> int:
+    """Fit, on ``jobs`` processes at once, the cross-fitted models named in ``excluded`` (as in
+    :func:`_model_for`) that neither memory nor the disk cache holds yet, and store them on disk, where
+    the labelling functions then find them. Return how many were fitted.
+
+    The models are independent and deterministic, so this changes when they are fitted, not what they
+    are. ``jobs`` defaults to ``ESSAYLAB_JOBS``, else the cores this process may use; ``digest`` is the
+    pairs' digest, if already computed. Nothing is done with
+    the disk cache off (the models would all have to be held in memory) or with one job or one model
+    to fit: the labelling functions then fit them one by one as they need them.
+    """
+    from . import cache
+
+    if not cache.enabled():
+        return 0
+    digest = digest or _digest(pairs)
+    missing = sorted({name for name in excluded
+                      if (digest, name, C) not in _FITTED and not cache.exists(_model_key(digest, name, C))})
+    jobs = min(jobs or _jobs(), len(missing))
+    if jobs < 2:
+        return 0
+    from joblib import Parallel, delayed
+
+    # One task per process, each fitting every jobs-th model: the pairs are sent and vectorized once per
+    # process, not once per model.
+    folder = str(cache.cache_dir().resolve())
+    Parallel(n_jobs=jobs)(delayed(_store_models)(pairs, digest, missing[i::jobs], C, folder) for i in range(jobs))
+    return len(missing)
+
+
+def _jobs() -> int:
+    """``ESSAYLAB_JOBS`` if set, else the number of cores this process may run on."""
+    import os
+
+    value = os.environ.get("ESSAYLAB_JOBS", "").strip()
+    if value:
+        if not value.isdigit() or int(value) < 1:
+            raise ValueError(f"ESSAYLAB_JOBS must be a positive whole number, not {value!r}")
+        return int(value)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _hybrid(frame: pd.DataFrame, exclusions: dict[str, str], pairs: pd.DataFrame, C: float,
@@ -315,7 +459,9 @@ def _hybrid(frame: pd.DataFrame, exclusions: dict[str, str], pairs: pd.DataFrame
     the frame's rule label, score, basis and cues columns; ``context`` and ``tone`` are read as they are."""
     label_col, score_col, basis_col, cues_col = columns
     digest, parts = _digest(pairs), []
-    for excluded, rows in frame.groupby(frame["essay"].map(exclusions), sort=True):
+    models = frame["essay"].map(exclusions)
+    prefit(pairs, models.unique(), C, digest=digest)
+    for excluded, rows in frame.groupby(models, sort=True):
         predicted = _model_for(pairs, digest, excluded, C).predict(rows["context"], rows["target"], rows[score_col],
                                                                          rows["tone"])
         by_cue = rows[basis_col].to_numpy() == "cue"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from .stance import SYSTEMS, aggregate_stance, compare_positions, evaluate
-from .stance_model import SYSTEMS as LEARNED_SYSTEMS, LabelledSet, add_learned, apply_model, load_labelled_sets
+from .stance_model import SYSTEMS as LEARNED_SYSTEMS, LabelledSet, add_learned, apply_model, load_labelled_sets, prefit
 
 __all__ = ["ALL_SYSTEMS", "BY_SET", "CellRule", "SetReport", "set_summary", "score_set", "score_sets"]
 
@@ -134,6 +134,13 @@ def score_sets(folders: Mapping[str, str | Path], training: pd.DataFrame, mentio
     from .cache import frame_digest
 
     digests = (frame_digest(training), frame_digest(mention_training))
+    # The stance models every set's report needs (each essay left out, each set left out; the model of all
+    # pairs for a set that is not training data), fitted at once on all cores before the reports that are
+    # not cached yet read them; each report would otherwise fit its own few one by one.
+    in_training = set(training["set"])  # training sets are named by their folders
+    prefit(training, {model for name in (Path(folder).name for folder in folders.values()) for model in
+                      (list(training.loc[training["set"] == name, "essay_key"]) + [f"set:{name}"]
+                       if name in in_training else [""])})
     reports = {}
     for name, folder in folders.items():
         folder = Path(folder)
