@@ -104,3 +104,22 @@ def test_learned_mentions_raise_end_to_end_f1_leave_one_set_out(loaded, sentence
     found = lambda j: j.loc[j["labelled"], "detected"].mean()
     assert found(after) > found(before) + 0.05
     assert macro_f1(after["gold"], after["learned"]) > macro_f1(before["gold"], before["learned"]) + 0.02
+
+
+
+def test_prefit_stores_the_mention_models_the_labelling_reads(sentences, tmp_path, monkeypatch):
+    from essaylab import cache
+    from essaylab.mention_model import _digest, _fit_without, _model_key, prefit
+
+    import essaylab.mention_model as mention_model
+
+    monkeypatch.setenv("ESSAYLAB_CACHE", str(tmp_path))
+    monkeypatch.setattr(mention_model, "_FITTED", {})  # none in memory from earlier tests
+    targets = tuple(t.id for t in load_targets()[0])
+    names = ["set:gold", "set:heldout"]
+    assert prefit(sentences, names) == 2 and prefit(sentences, names) == 0
+    for name in names:
+        stored = cache.load(_model_key(_digest(sentences), name, targets))["value"]
+        fresh = _fit_without(sentences, name, targets)
+        for target, classifier in fresh.classifiers.items():
+            assert stored.classifiers[target].coef_.tobytes() == classifier.coef_.tobytes()

@@ -239,6 +239,9 @@ def test_prefit_fits_the_missing_models_on_two_processes(pairs, tmp_path, monkey
     from essaylab import cache
     from essaylab.stance_model import _digest, _fit_subset, _kept, _model_for, _model_key, prefit
 
+    import essaylab.stance_model as stance_model
+
+    monkeypatch.setattr(stance_model, "_FITTED", {})  # none in memory from earlier tests
     small = pairs[pairs["set"].isin(["gold", "heldout"])]
     digest = _digest(small)
     monkeypatch.setenv("ESSAYLAB_CACHE", str(tmp_path / "other"))

@@ -47,7 +47,7 @@ from threadpoolctl import threadpool_limits
 
 __all__ = ["THRESHOLD", "MIN_POSITIVES", "MentionModel", "mention_sentences", "fit_mentions", "trained_mentions",
            "learned_mentions",
-           "add_learned_mentions", "join_with_mentions"]
+           "add_learned_mentions", "join_with_mentions", "prefit"]
 
 THRESHOLD = 0.7  # probability needed; 0.7, 0.8 and 0.9 tried leave one set out (0.7 best end to end)
 MIN_POSITIVES = 5  # a target with fewer labelled sentences gets no model
@@ -135,19 +135,53 @@ def _digest(sentences: pd.DataFrame) -> str:
     return frame_digest(sentences)
 
 
-def _model_for(sentences: pd.DataFrame, digest: str, excluded: str, targets: tuple) -> MentionModel:
-    """The mention model fitted without ``excluded`` (``set:<name>``), or on everything ("")."""
+def _model_key(digest: str, excluded: str, targets: tuple) -> str:
     import sklearn
 
     from . import cache
 
-    def fit() -> MentionModel:
-        kept = sentences[sentences["set"] != excluded[len("set:"):]] if excluded else sentences
-        return fit_mentions(kept, list(targets))
+    return cache.key("mention-model", digest, excluded, repr(targets), repr((THRESHOLD, C, MIN_POSITIVES)),
+                     sklearn.__version__)
 
-    disk_key = cache.key("mention-model", digest, excluded, repr(targets), repr((THRESHOLD, C, MIN_POSITIVES)),
-                         sklearn.__version__)
-    return cache.memoized(_FITTED, (digest, excluded, targets), disk_key, fit)
+
+def _model_for(sentences: pd.DataFrame, digest: str, excluded: str, targets: tuple) -> MentionModel:
+    """The mention model fitted without ``excluded`` (``set:<name>``), or on everything ("")."""
+    from . import cache
+
+    return cache.memoized(_FITTED, (digest, excluded, targets), _model_key(digest, excluded, targets),
+                          lambda: _fit_without(sentences, excluded, targets))
+
+
+def _fit_without(sentences: pd.DataFrame, excluded: str, targets: tuple) -> MentionModel:
+    kept = sentences[sentences["set"] != excluded[len("set:"):]] if excluded else sentences
+    return fit_mentions(kept, list(targets))
+
+
+def _store_models(sentences: pd.DataFrame, digest: str, excluded: list[str], targets: tuple) -> None:
+    from . import cache
+
+    for name in excluded:
+        cache.store(_model_key(digest, name, targets), {"value": _fit_without(sentences, name, targets)})
+
+
+def prefit(sentences: pd.DataFrame, excluded, targets_path: str | None = None) -> int:
+    """Fit the mention models named in ``excluded`` ("" or ``set:<name>``) that the disk cache does not hold
+    yet on all cores and store them there (as :func:`essaylab.stance_model.prefit` does for the stance
+    models; the same models, fitted earlier). Return how many were fitted."""
+    from . import cache, workers
+    from .stance import load_targets
+
+    if not cache.enabled() or sentences.empty:
+        return 0
+    targets = tuple(t.id for t in load_targets(targets_path)[0])
+    digest = _digest(sentences)
+    missing = sorted({name for name in excluded if (digest, name, targets) not in _FITTED
+                      and not cache.exists(_model_key(digest, name, targets))})
+    jobs = min(workers.jobs(), len(missing))
+    if jobs < 2:
+        return 0
+    workers.run(_store_models, [(sentences, digest, missing[i::jobs], targets) for i in range(jobs)])
+    return len(missing)
 
 
 def trained_mentions(sentences: pd.DataFrame, targets_path: str | None = None) -> MentionModel:
@@ -166,7 +200,7 @@ def learned_mentions(evidence: pd.DataFrame, corpus, sentences: pd.DataFrame,
     (text, date, targets file, code), the mention training data, the essay's exclusion and the threshold.
     """
     from . import cache
-    from .stance import _EVIDENCE_COLUMNS, _evidence_key, _implicit_pair, load_targets
+    from .stance import _EVIDENCE_COLUMNS, _evidence_key, load_targets
     from .stance_model import _exclusions
 
     essays = list(corpus)
@@ -192,26 +226,39 @@ def learned_mentions(evidence: pd.DataFrame, corpus, sentences: pd.DataFrame,
                                                                                         frame["sentence_index"])]
         computed: dict[str, list] = {essays[i].id: [] for i in missing}
         for excluded, group in frame.groupby(frame["essay"].map(exclusions), sort=True):
-            model = _model_for(sentences, digest, excluded, targets)
-            proba, X = model.probabilities(group["sentence"], group["previous"])
-            essay_ids, paragraphs = group["essay"].to_numpy(), group["paragraph"].to_numpy()
-            indices, texts = group["sentence_index"].to_numpy(), group["sentence"].to_numpy()
-            for target in proba.columns:
-                p_target = proba[target].to_numpy()
-                for k in np.flatnonzero(p_target >= threshold):
-                    if target in found.get((essay_ids[k], indices[k]), ()):
-                        continue  # the rules found it: not a learned mention
-                    label, score, basis, cues, context, tone = _implicit_pair(texts[k], target, targets_path)
-                    note = f"mention learned p={p_target[k]:.2f}: {model.why(X[k], target)}"
-                    computed[essay_ids[k]].append(
-                        (int(paragraphs[k]), int(indices[k]), texts[k], target, "learned",
-                         label, score, basis, note + ("; " + cues if cues else ""), context, tone))
+            rows = _learned_rows(_model_for(sentences, digest, excluded, targets), group, found, threshold,
+                                 targets_path)
+            for essay_id, essay_rows in rows.items():
+                computed[essay_id].extend(essay_rows)
         for i in missing:
             rows = sorted(computed[essays[i].id], key=lambda row: (row[1], row[3]))
             per_essay[i] = rows
             cache.store(keys[i], rows)
     return pd.DataFrame([(e.id, e.author, *row) for e, rows in zip(essays, per_essay) for row in rows],
                         columns=_EVIDENCE_COLUMNS)
+
+
+def _learned_rows(model: MentionModel, group: pd.DataFrame, found: dict, threshold: float,
+                  targets_path: str | None) -> dict[str, list]:
+    """Essay id -> the learned-mention evidence rows (without essay and author) that ``model`` finds in the
+    sentences of ``group`` where the rules (``found``: (essay, sentence index) -> targets) found none."""
+    from .stance import _implicit_pair
+
+    proba, X = model.probabilities(group["sentence"], group["previous"])
+    essay_ids, paragraphs = group["essay"].to_numpy(), group["paragraph"].to_numpy()
+    indices, texts = group["sentence_index"].to_numpy(), group["sentence"].to_numpy()
+    rows: dict[str, list] = {}
+    for target in proba.columns:
+        p_target = proba[target].to_numpy()
+        for k in np.flatnonzero(p_target >= threshold):
+            if target in found.get((essay_ids[k], indices[k]), ()):
+                continue  # the rules found it: not a learned mention
+            label, score, basis, cues, context, tone = _implicit_pair(texts[k], target, targets_path)
+            note = f"mention learned p={p_target[k]:.2f}: {model.why(X[k], target)}"
+            rows.setdefault(essay_ids[k], []).append(
+                (int(paragraphs[k]), int(indices[k]), texts[k], target, "learned",
+                 label, score, basis, note + ("; " + cues if cues else ""), context, tone))
+    return rows
 
 
 def add_learned_mentions(evidence: pd.DataFrame, corpus, sentences: pd.DataFrame,

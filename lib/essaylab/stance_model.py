@@ -139,6 +139,8 @@ class StanceModel:
         if len(context) == 0:
             return pd.DataFrame({"label": [], "score": [], "why": []})
         # In chunks of rows, so that the per-entry arrays below stay small on a corpus of thousands of essays.
+        # (Labelling the chunks on all cores was measured and made the 2,000-essay run slower: the other
+        # notebooks already use the second core then; docs/scaling.md.)
         return pd.concat([self._predict(context.iloc[i:i + _CHUNK], target.iloc[i:i + _CHUNK],
                                         score.iloc[i:i + _CHUNK], tone.iloc[i:i + _CHUNK])
                           for i in range(0, len(context), _CHUNK)])
@@ -419,15 +421,11 @@ def _model_for(pairs: pd.DataFrame, digest: str, excluded: str, C: float) -> Sta
                           lambda: _fit_subset(pairs, digest, _kept(excluded), C), limit=_IN_MEMORY)
 
 
-def _store_models(pairs: pd.DataFrame, digest: str, excluded: Sequence[str], C: float, folder: str) -> None:
-    """Fit the models named in ``excluded`` and store them in the disk cache in ``folder`` (a worker's task in
-    :func:`prefit`; the worker processes outlive a call, so they are told the caller's cache folder rather
-    than keep the one they started with)."""
-    import os
-
+def _store_models(pairs: pd.DataFrame, digest: str, excluded: Sequence[str], C: float) -> None:
+    """Fit the models named in ``excluded`` and store them in the disk cache (a worker's task in
+    :func:`prefit`)."""
     from . import cache
 
-    os.environ["ESSAYLAB_CACHE"] = folder
     for name in excluded:
         cache.store(_model_key(digest, name, C), {"value": _fit_subset(pairs, digest, _kept(name), C)})
 
@@ -440,12 +438,12 @@ def prefit(pairs: pd.DataFrame, excluded: Iterable[str], C: float = C, jobs: int
     pairs, which the others start from, is fitted by this process first).
 
     The models are independent and deterministic, so this changes when they are fitted, not what they
-    are. ``jobs`` defaults to ``ESSAYLAB_JOBS``, else the cores this process may use; ``digest`` is the
-    pairs' digest, if already computed. Nothing is done with
-    the disk cache off (the models would all have to be held in memory) or with one job or one model
-    to fit: the labelling functions then fit them one by one as they need them.
+    are. ``jobs`` defaults to :func:`essaylab.workers.jobs`; ``digest`` is the pairs' digest, if already
+    computed. Nothing is done with the disk cache off (the models would all have to be held in memory)
+    or with one job or one model to fit: the labelling functions then fit them one by one as they need
+    them.
     """
-    from . import cache
+    from . import cache, workers
 
     if not cache.enabled():
         return 0
@@ -455,28 +453,13 @@ def prefit(pairs: pd.DataFrame, excluded: Iterable[str], C: float = C, jobs: int
         cache.store(_model_key(digest, "", C), {"value": full})
     missing = sorted({name for name in excluded
                       if (digest, name, C) not in _FITTED and not cache.exists(_model_key(digest, name, C))})
-    jobs = min(jobs or _jobs(), len(missing))
+    jobs = min(jobs or workers.jobs(), len(missing))
     if jobs < 2:
         return 0
-    from joblib import Parallel, delayed
-
-    # One task per process, each fitting every jobs-th model: the pairs are sent and vectorized once per
+    # One task per process, each fitting every jobs-th model: the pairs are sent and analysed once per
     # process, not once per model.
-    folder = str(cache.cache_dir().resolve())
-    Parallel(n_jobs=jobs)(delayed(_store_models)(pairs, digest, missing[i::jobs], C, folder) for i in range(jobs))
+    workers.run(_store_models, [(pairs, digest, missing[i::jobs], C) for i in range(jobs)])
     return len(missing)
-
-
-def _jobs() -> int:
-    """``ESSAYLAB_JOBS`` if set, else the number of cores this process may run on."""
-    import os
-
-    value = os.environ.get("ESSAYLAB_JOBS", "").strip()
-    if value:
-        if not value.isdigit() or int(value) < 1:
-            raise ValueError(f"ESSAYLAB_JOBS must be a positive whole number, not {value!r}")
-        return int(value)
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _hybrid(frame: pd.DataFrame, exclusions: dict[str, str], pairs: pd.DataFrame, C: float,

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .mention_model import prefit as prefit_mentions
 from .stance import SYSTEMS, aggregate_stance, compare_positions, evaluate
 from .stance_model import SYSTEMS as LEARNED_SYSTEMS, LabelledSet, add_learned, apply_model, load_labelled_sets, prefit
 
@@ -137,10 +138,13 @@ def score_sets(folders: Mapping[str, str | Path], training: pd.DataFrame, mentio
     # The stance models every set's report needs (each essay left out, each set left out; the model of all
     # pairs for a set that is not training data), fitted at once on all cores before the reports that are
     # not cached yet read them; each report would otherwise fit its own few one by one.
-    in_training = set(training["set"])  # training sets are named by their folders
-    prefit(training, {model for name in (Path(folder).name for folder in folders.values()) for model in
+    names = [Path(folder).name for folder in folders.values()]  # training sets are named by their folders
+    in_training, in_mentions = set(training["set"]), set(mention_training["set"])
+    prefit(training, {model for name in names for model in
                       (list(training.loc[training["set"] == name, "essay_key"]) + [f"set:{name}"]
                        if name in in_training else [""])})
+    prefit_mentions(mention_training, {f"set:{name}" if name in in_mentions else "" for name in names},
+                    str(targets_path) if targets_path else None)
     reports = {}
     for name, folder in folders.items():
         folder = Path(folder)
