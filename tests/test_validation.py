@@ -119,3 +119,21 @@ def test_files_digest_follows_names_bytes_and_absence(tmp_path):
     changed = cache.files_digest(folder, tmp_path / "missing.csv")
     (folder / "b.txt").write_text("one", encoding="utf-8")
     assert cache.files_digest(folder, tmp_path / "missing.csv") not in {base, changed}
+
+
+def test_compare_rules_counts_every_cell_once_per_rule(inputs, set_copy):
+    from essaylab.validation import compare_rules
+
+    training, mentions = inputs
+    rules = {"as notebook 04": RULE, "no evidence is enough": CellRule(min_sentences=10_000, n_boot=200),
+             "any lean is a position": CellRule(min_sentences=1, min_stance=0.0, n_boot=200)}
+    table = compare_rules(rules, {SEALED: set_copy}, training, mentions, None, TARGET_IDS).set_index("rule")
+    positions = pd.read_csv(set_copy / "positions.csv")
+    assert (table["cells"] == len(positions)).all()
+    assert (table.drop(columns="cells").sum(axis=1) == table["cells"]).all()
+    # a rule that never has enough sentences calls every discussed cell insufficient
+    discussed = table.loc["no evidence is enough", "cells"] - table.loc["no evidence is enough",
+                                                                        "essay: mixed or not discussed"]
+    assert table.loc["no evidence is enough", "method: insufficient"] == discussed
+    # one that takes any lean for a position finds at least as many of the writers' positions
+    assert table.loc["any lean is a position", "same"] >= table.loc["as notebook 04", "same"]

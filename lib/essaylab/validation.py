@@ -19,7 +19,7 @@ from .mention_model import prefit as prefit_mentions
 from .stance import SYSTEMS, aggregate_stance, compare_positions, evaluate
 from .stance_model import SYSTEMS as LEARNED_SYSTEMS, LabelledSet, add_learned, apply_model, load_labelled_sets, prefit
 
-__all__ = ["ALL_SYSTEMS", "BY_SET", "CellRule", "SetReport", "set_summary", "score_set", "score_sets"]
+__all__ = ["ALL_SYSTEMS", "BY_SET", "CellRule", "SetReport", "compare_rules", "set_summary", "score_set", "score_sets"]
 
 ALL_SYSTEMS = {**LEARNED_SYSTEMS, **SYSTEMS}
 # The method with the writer's whole set left out of its model (each set has one writer).
@@ -154,3 +154,28 @@ def score_sets(folders: Mapping[str, str | Path], training: pd.DataFrame, mentio
         reports[name] = _score(name, folder, training, mention_training, targets_path, target_ids, rule,
                                (labelled_sets or {}).get(folder.name), digests)
     return reports
+
+
+def compare_rules(rules: Mapping[str, CellRule], folders: Mapping[str, str | Path], training: pd.DataFrame,
+                  mention_training: pd.DataFrame, targets_path: str | Path | None, target_ids: Sequence[str],
+                  labelled_sets: Mapping[str, LabelledSet] | None = None) -> pd.DataFrame:
+    """How often each author-level rule's cells agree with the writers' own reading, over the labelled sets
+    in ``folders`` that have a ``positions.csv``: one row per rule (``name -> CellRule``), the counts of
+    :func:`essaylab.stance.compare_positions`' ``agreement`` values, and the cells compared.
+
+    Each set's cells come from the models fitted without its essays (as in :func:`score_set`), so the
+    sentence labels are out of essay; the rules themselves are chosen by looking at these counts, so on
+    the sets used to choose one, its figures flatter it: only a sealed set measures it fairly. Each
+    rule's reports are cached like :func:`score_sets`' (a second call reads them back)."""
+    rows = []
+    for name, rule in rules.items():
+        reports = score_sets(folders, training, mention_training, targets_path, target_ids, rule, labelled_sets)
+        compared = [report.comparison for report in reports.values() if report.comparison is not None]
+        agreement = pd.concat(compared)["agreement"] if compared else pd.Series(dtype=object)
+        rows.append({"rule": name, **agreement.value_counts().to_dict(), "cells": len(agreement)})
+    columns = ["rule", "same", "opposite", "different", "method: insufficient", "essay: mixed or not discussed"]
+    table = pd.DataFrame(rows)
+    for column in columns:
+        if column not in table:
+            table[column] = 0
+    return table[columns + ["cells"]].fillna(0).astype({c: int for c in columns[1:]} | {"cells": int})
