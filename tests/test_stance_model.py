@@ -10,8 +10,9 @@ from conftest import TRAINING, VALIDATION, CLEAR_SEED_CASES, SEEDS, write_corpus
 from essaylab import load_corpus
 from essaylab.stance import evaluate, find_mentions, join_labels, load_targets, pair_features, read_labels, \
     stance_evidence
+from essaylab import stance_model
 from essaylab.stance_model import C, _digest, _fit_subset, _modelled, add_learned, apply_model, fit_model, \
-    training_pairs
+    sample_weights, training_pairs
 from essaylab.validation import CellRule  # the method's author-level rule, as notebook 04 uses it
 
 TARGETS, OFFICES = load_targets()
@@ -183,6 +184,45 @@ def test_target_prefixed_features_let_a_word_lean_both_ways():
     assert list(got["label"][:2]) == ["favor", "against"]
     assert got["score"][0] > got["score"][2] > got["score"][1]  # the new target: shared words only, in between
     assert not any("deportation:" in why for why in got["why"])
+
+
+@pytest.mark.parametrize("targets, labels", [
+    (["a", "a", "a", "b"], ["favor", "favor", "none", "none"]),  # a target with one label weighs its pairs
+    (["a"] * 5 + ["b"] * 3, ["favor"] * 4 + ["against", "none", "favor", "against"]),
+    (["a"] * 3, ["none", "favor", "against"]),  # balanced already: every weight 1
+])
+def test_sample_weights_balance_the_labels_within_each_target(targets, labels):
+    frame = pd.DataFrame({"target": targets, "gold": labels,
+                          "w": sample_weights(pd.Series(targets), pd.Series(labels))})
+    for target, rows in frame.groupby("target"):
+        totals = rows.groupby("gold")["w"].sum()
+        assert np.allclose(totals, totals.iloc[0])  # each label of the target weighs the same in total
+        assert rows["w"].sum() == pytest.approx(len(rows))  # and the target weighs its number of pairs
+
+
+def test_a_targets_majority_label_is_not_learned_as_a_prior(monkeypatch):
+    """A target the training essays mostly favour (and another they mostly oppose): a clause said of it both
+    ways ("TGT brings") should not lean favor because most of its training pairs did. With labels balanced
+    over all pairs only, the target-prefixed ``china:TGT`` feature carries that majority."""
+    rows = ([("TGT brings jobs", "china", "favor")] * 12 + [("TGT brings risk", "china", "against")] * 2
+            + [("TGT brings jobs", "usmca", "favor")] * 2 + [("TGT brings risk", "usmca", "against")] * 12
+            + [("TGT met them", target, "none") for target in ("china", "usmca")] * 6)
+    context, target, zero = pd.Series(["TGT brings"]), pd.Series(["china"]), pd.Series([0.0])
+    scores = {}
+    for balance in ("all", "target"):
+        monkeypatch.setattr(stance_model, "BALANCE", balance)
+        scores[balance] = fit_model(_toy_pairs(rows), C=10.0).predict(context, target, zero, zero)["score"].iloc[0]
+    assert scores["all"] > 0.2  # the prior, as the rule before learned it
+    assert abs(scores["target"]) < 0.05
+
+
+def test_a_changed_setting_is_not_read_from_the_cache(monkeypatch):
+    """A model fitted with other labels' weights is another model: its cache key and memo key differ."""
+    keys = set()
+    for balance in ("all", "target"):
+        monkeypatch.setattr(stance_model, "BALANCE", balance)
+        keys.add(stance_model._model_key("digest", "essay", C))
+    assert len(keys) == 2
 
 
 @pytest.mark.parametrize("texts", [

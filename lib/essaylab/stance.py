@@ -1078,12 +1078,14 @@ def validate(essays_dir: str | Path, labels_path: str | Path, targets_path: str 
     import sklearn
 
     from . import cache
+    from .stance_model import _settings
 
-    # Kept on disk, keyed by the inputs: the essays and labels, the targets, the training data, the code.
+    # Kept on disk, keyed by the inputs: the essays and labels, the targets, the training data, the model's
+    # settings, the code.
     key = cache.key("validate", cache.files_digest(Path(essays_dir), Path(labels_path)),
                     cache.files_digest(Path(targets_path)) if targets_path else "",
                     "" if training is None else cache.frame_digest(training),
-                    "" if mentions is None else cache.frame_digest(mentions), sklearn.__version__)
+                    "" if mentions is None else cache.frame_digest(mentions), _settings(), sklearn.__version__)
     return cache.cached(key, lambda: _validate(essays_dir, labels_path, targets_path, training, mentions))
 
 
