@@ -303,3 +303,27 @@ def test_prefit_fits_the_missing_models_on_two_processes(pairs, tmp_path, monkey
     monkeypatch.setenv("ESSAYLAB_CACHE", str(tmp_path / "cache"))
     with pytest.raises(ValueError, match="ESSAYLAB_JOBS"):
         prefit(small, ["set:heldout"], 0.1)
+
+
+def test_prefixed_features_read_off_the_shared_ones_are_the_vectorizers(pairs, monkeypatch):
+    """On a large table the target-prefixed block is built from the shared one (_prefixed_block); it must be
+    the target vectorizer's matrix entry for entry, order within a row included, so the labels and scores
+    are the same bit for bit. Includes a target with no training pairs and an empty context."""
+    from scipy import sparse
+
+    model = fit_model(pairs)
+    context = pairs["context"].reset_index(drop=True).copy()
+    target = pairs["target"].reset_index(drop=True).copy()
+    context.iloc[0], target.iloc[1] = None, "a_target_never_trained"
+    slow = sparse.hstack(stance_model._word_blocks(model.vectorizer, model.target_vectorizer, context, target)).tocsr()
+    maps = stance_model._prefix_maps(model.vectorizer, model.target_vectorizer)
+    shared = model.vectorizer.transform(context.fillna(""))
+    fast = sparse.hstack([shared, stance_model._prefixed_block(shared, target, maps,
+                                                               len(model.target_vectorizer.vocabulary_))]).tocsr()
+    for part in ("indptr", "indices", "data"):
+        assert np.array_equal(getattr(slow, part), getattr(fast, part))
+    zero = pd.Series([0.0] * len(context))
+    monkeypatch.setattr(stance_model, "_MAP_MIN_ROWS", 10 ** 9)
+    before = model.predict(context, target, zero, zero)
+    monkeypatch.setattr(stance_model, "_MAP_MIN_ROWS", 1)
+    pd.testing.assert_frame_equal(model.predict(context, target, zero, zero), before)

@@ -137,3 +137,23 @@ def test_compare_rules_counts_every_cell_once_per_rule(inputs, set_copy):
     assert table.loc["no evidence is enough", "method: insufficient"] == discussed
     # one that takes any lean for a position finds at least as many of the writers' positions
     assert table.loc["any lean is a position", "same"] >= table.loc["as notebook 04", "same"]
+
+
+def test_training_sets_are_scored_without_their_whole_set(inputs, set_copy, monkeypatch):
+    """LEAVE_OUT "set": a training set's essays are labelled by the model fitted without the whole set (one
+    writer), so the report's method columns are its "by set" columns, and only that model is prefitted, not
+    one per essay; with "essay" the essays' own models are asked for too."""
+    from essaylab import validation
+
+    training, mentions = inputs
+    asked = []
+    monkeypatch.setattr(validation, "prefit", lambda pairs, names: asked.append(set(names)))
+    monkeypatch.setenv("ESSAYLAB_CACHE", "off")
+    report = score_sets({SEALED: set_copy}, training, mentions, None, TARGET_IDS, RULE)[SEALED]
+    assert asked[-1] == {f"set:{SEALED}"}
+    for system, by_set in zip(["learned", "learned_given"], BY_SET.values()):
+        assert report.summary[ALL_SYSTEMS[system]] == report.summary[by_set]
+    monkeypatch.setattr(validation, "LEAVE_OUT", "essay")
+    score_sets({SEALED: set_copy}, training, mentions, None, TARGET_IDS, RULE)
+    essays = set(training.loc[training["set"] == SEALED, "essay_key"])
+    assert asked[-1] == essays | {f"set:{SEALED}"} and len(essays) == 4

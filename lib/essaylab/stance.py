@@ -1064,14 +1064,15 @@ SYSTEMS = {
 
 def validate(essays_dir: str | Path, labels_path: str | Path, targets_path: str | Path | None = None,
              training: pd.DataFrame | None = None,
-             mentions: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+             mentions: pd.DataFrame | None = None, leave_out: str = "essay") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run the method on a labelled corpus folder; return ``(joined, scores)``.
 
     ``joined`` is :func:`join_labels`' table; ``scores`` the macro-F1 per target
     and overall for the rules and the tone baseline, in both readings, and, given
     ``training`` pairs (:func:`essaylab.stance_model.training_pairs`), for the
     hybrid of rules and learned model (``learned``, ``learned_given``; essays in
-    the training data are labelled by a model fitted without them). Given
+    the training data are labelled by a model fitted without them, or without their whole labelled set
+    with ``leave_out="set"``). Given
     ``mentions`` (:func:`essaylab.mention_model.mention_sentences`), the learned
     mention model's pairs are added to the rules' (end to end).
     """
@@ -1085,11 +1086,13 @@ def validate(essays_dir: str | Path, labels_path: str | Path, targets_path: str 
     key = cache.key("validate", cache.files_digest(Path(essays_dir), Path(labels_path)),
                     cache.files_digest(Path(targets_path)) if targets_path else "",
                     "" if training is None else cache.frame_digest(training),
-                    "" if mentions is None else cache.frame_digest(mentions), _settings(), sklearn.__version__)
-    return cache.cached(key, lambda: _validate(essays_dir, labels_path, targets_path, training, mentions))
+                    "" if mentions is None else cache.frame_digest(mentions), _settings(), leave_out,
+                    sklearn.__version__)
+    return cache.cached(key, lambda: _validate(essays_dir, labels_path, targets_path, training, mentions, leave_out))
 
 
-def _validate(essays_dir, labels_path, targets_path, training, mentions) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _validate(essays_dir, labels_path, targets_path, training, mentions,
+              leave_out: str = "essay") -> tuple[pd.DataFrame, pd.DataFrame]:
     from .stance_model import load_labelled_sets
 
     # The cached reading of a labelled set (its joined tables are kept on disk, keyed by their inputs).
@@ -1103,7 +1106,7 @@ def _validate(essays_dir, labels_path, targets_path, training, mentions) -> tupl
     if training is not None:
         from .stance_model import SYSTEMS as LEARNED, add_learned
 
-        joined, systems = add_learned(joined, corpus, training), {**LEARNED, **SYSTEMS}
+        joined, systems = add_learned(joined, corpus, training, leave_out=leave_out), {**LEARNED, **SYSTEMS}
     scores = evaluate(joined, list(systems)).rename(columns=systems)
     return joined, scores
 

@@ -20,11 +20,18 @@ from .mention_model import prefit as prefit_mentions
 from .stance import SYSTEMS, aggregate_stance, compare_positions, evaluate
 from .stance_model import SYSTEMS as LEARNED_SYSTEMS, LabelledSet, add_learned, apply_model, load_labelled_sets, prefit
 
-__all__ = ["ALL_SYSTEMS", "BY_SET", "CellRule", "SetReport", "compare_rules", "set_summary", "score_set", "score_sets"]
+__all__ = ["ALL_SYSTEMS", "BY_SET", "LEAVE_OUT", "CellRule", "SetReport", "compare_rules", "set_summary", "score_set",
+           "score_sets"]
 
 ALL_SYSTEMS = {**LEARNED_SYSTEMS, **SYSTEMS}
 # The method with the writer's whole set left out of its model (each set has one writer).
 BY_SET = {"learned": "method, leave one set out, end to end", "learned_given": "method, leave one set out, target given"}
+# What an essay of a labelled set is scored without: its whole set ("set": each synthetic set has one writer,
+# and leaving only the essay out keeps the writer's other essays, and habits, in training), or the essay alone
+# ("essay"). "set" is the stricter test of "an essay it has never seen", and fits one model per set instead of
+# one per essay (about 28 fits instead of about 110 for the training sets' 85 essays, which made notebook 04's
+# cold run the slowest step of the 2,000-essay benchmark).
+LEAVE_OUT = "set"
 # Columns of the labelled pairs a report keeps (enough to say which part of the method decided).
 _DECIDED_COLUMNS = ["essay", "target", "gold", "learned", "learned_given", "basis_given"]
 
@@ -87,12 +94,14 @@ def _compute(name: str, folder: Path, training: pd.DataFrame, mention_training: 
     read = labelled_set or load_labelled_sets({folder.name: (folder / "essays", labels_path)}, targets_path)[folder.name]
     essays = read.corpus
     rule_evidence, joined = join_with_mentions(read, labels_path, mention_training, targets_path)
-    labelled = add_learned(joined, essays, training)
+    labelled = add_learned(joined, essays, training, leave_out=LEAVE_OUT)
     scores = evaluate(labelled, list(ALL_SYSTEMS)).rename(columns=ALL_SYSTEMS)
-    summary = set_summary(name, labelled, scores, add_learned(joined, essays, training, leave_out="set"))
+    by_set = labelled if LEAVE_OUT == "set" else add_learned(joined, essays, training, leave_out="set")
+    summary = set_summary(name, labelled, scores, by_set)
     comparison = None
     if (folder / "positions.csv").is_file():  # the writer's reading of each essay as a whole
-        cells = aggregate_stance(apply_model(rule_evidence, essays, training), list(target_ids), essays.authors,
+        cells = aggregate_stance(apply_model(rule_evidence, essays, training, leave_out=LEAVE_OUT), list(target_ids),
+                                 essays.authors,
                                  rule.min_sentences, rule.min_stance, rule.n_boot, rule.seed, rule.tone_weight,
                                  rule.model_weight, rule.value)
         comparison = compare_positions(cells, pd.read_csv(folder / "positions.csv"), {e.id: e.author for e in essays})
@@ -107,7 +116,8 @@ def score_set(name: str, folder: str | Path, training: pd.DataFrame, mention_tra
 
     The method is the hybrid of rules and learned model, with learned mentions
     (:func:`essaylab.mention_model.join_with_mentions`), each essay labelled by models fitted
-    without it (and, for the ``by set`` columns, without its whole set). ``labelled_set`` is the
+    without its whole labelled set, or without the essay alone if :data:`LEAVE_OUT` says "essay" (the
+    ``by set`` columns always leave the set out). ``labelled_set`` is the
     set already read by :func:`essaylab.stance_model.load_labelled_sets`, if it has been. The report
     is cached on disk by the inputs listed in this module's docstring.
     """
@@ -128,7 +138,7 @@ def _score(name: str, folder: Path, training: pd.DataFrame, mention_training: pd
     training_digest, mention_digest = digests
     key = cache.key("set-report", name, cache.files_digest(folder / "essays", folder / "labels.csv", folder / "positions.csv"),
                     cache.files_digest(Path(path)) if path else "", training_digest, mention_digest, repr(list(target_ids)),
-                    repr(rule), stance_model._settings(), sklearn.__version__)
+                    repr(rule), stance_model._settings(), LEAVE_OUT, sklearn.__version__)
     return cache.cached(key, lambda: _compute(name, folder, training, mention_training, path, target_ids, rule,
                                               labelled_set))
 
@@ -141,14 +151,24 @@ def score_sets(folders: Mapping[str, str | Path], training: pd.DataFrame, mentio
     from .cache import frame_digest
 
     digests = (frame_digest(training), frame_digest(mention_training))
-    # The stance models every set's report needs (each essay left out, each set left out; the model of all
-    # pairs for a set that is not training data), fitted at once on all cores before the reports that are
-    # not cached yet read them; each report would otherwise fit its own few one by one.
-    names = [Path(folder).name for folder in folders.values()]  # training sets are named by their folders
-    in_training, in_mentions = set(training["set"]), set(mention_training["set"])
-    prefit(training, {model for name in names for model in
-                      (list(training.loc[training["set"] == name, "essay_key"]) + [f"set:{name}"]
-                       if name in in_training else [""])})
+    from .corpus import load_corpus
+    from .stance_model import _exclusions
+
+    # The stance models every set's report needs (its essays' models as the labelling will ask for them:
+    # each set, or each essay, left out; the model of all pairs for a set that is not training data), fitted
+    # at once on all cores before the reports that are not cached yet read them; each report would otherwise
+    # fit its own few one by one.
+    needed = set()
+    for folder in map(Path, folders.values()):
+        if (folder / "labels.csv").is_file():
+            read = (labelled_sets or {}).get(folder.name)
+            corpus = read.corpus if read is not None else load_corpus(folder / "essays")
+            needed |= set(_exclusions(corpus, training, LEAVE_OUT).values())
+            if LEAVE_OUT != "set":
+                needed |= set(_exclusions(corpus, training, "set").values())  # the summary's "by set" columns
+    prefit(training, needed)
+    names = [Path(folder).name for folder in folders.values()]  # the mention model's sets are named by folder
+    in_mentions = set(mention_training["set"])
     prefit_mentions(mention_training, {f"set:{name}" if name in in_mentions else "" for name in names},
                     str(targets_path) if targets_path else None)
     reports = {}
@@ -169,8 +189,8 @@ def compare_rules(rules: Mapping[str, CellRule], folders: Mapping[str, str | Pat
     in ``folders`` that have a ``positions.csv``: one row per rule (``name -> CellRule``), the counts of
     :func:`essaylab.stance.compare_positions`' ``agreement`` values, and the cells compared.
 
-    Each set's cells come from the models fitted without its essays (as in :func:`score_set`), so the
-    sentence labels are out of essay; the rules themselves are chosen by looking at these counts, so on
+    Each set's cells come from the models fitted without its essays (without the whole set, as
+    :data:`LEAVE_OUT` says; as in :func:`score_set`), so the sentence labels are out of essay; the rules themselves are chosen by looking at these counts, so on
     the sets used to choose one, its figures flatter it: only a sealed set measures it fairly. Each
     rule's reports are cached like :func:`score_sets`' (a second call reads them back)."""
     rows = []
