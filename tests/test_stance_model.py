@@ -327,3 +327,19 @@ def test_prefixed_features_read_off_the_shared_ones_are_the_vectorizers(pairs, m
     before = model.predict(context, target, zero, zero)
     monkeypatch.setattr(stance_model, "_MAP_MIN_ROWS", 1)
     pd.testing.assert_frame_equal(model.predict(context, target, zero, zero), before)
+
+
+@pytest.mark.parametrize("items, n_jobs, parts", [
+    (["a", "b", "c", "d", "e"], 2, [["a", "c", "e"], ["b", "d"]]),  # interleaved, one part per process
+    (["a", "b"], 4, [["a"], ["b"]]),  # no more processes than items
+    (["a"], 2, None),  # one item, or one job: nothing sent, the caller fits it itself
+    (["a", "b"], 1, None),
+])
+def test_run_parts_sends_each_process_one_interleaved_part(items, n_jobs, parts, monkeypatch):
+    from essaylab import workers
+
+    sent = []
+    monkeypatch.setattr(workers, "run", lambda function, arguments: sent.extend(arguments))
+    given = workers.run_parts(print, items, "shared", 7, n_jobs=n_jobs)
+    assert given == (len(items) if parts else 0)
+    assert sent == ([("shared", 7, part) for part in parts] if parts else [])

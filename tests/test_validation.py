@@ -157,3 +157,54 @@ def test_training_sets_are_scored_without_their_whole_set(inputs, set_copy, monk
     score_sets({SEALED: set_copy}, training, mentions, None, TARGET_IDS, RULE)
     essays = set(training.loc[training["set"] == SEALED, "essay_key"])
     assert asked[-1] == essays | {f"set:{SEALED}"} and len(essays) == 4
+
+
+def _pair(labelled=True, detected=True, gold="favor", learned="favor", basis="model"):
+    return {"labelled": labelled, "detected": detected, "gold": gold, "learned": learned, "basis_given": basis}
+
+
+@pytest.mark.parametrize("row, kind, decider", [
+    (_pair(labelled=False, gold="none", learned="against"), "stance on a mention the coders did not see", "model"),
+    (_pair(detected=False, learned="none"), "mention not detected", "(not detected)"),
+    (_pair(gold="none", learned="favor", basis="cue"), "stance where the coders saw none", "rule cue"),
+    (_pair(gold="against", learned="none"), "stance missed", "model"),
+    (_pair(gold="against", learned="favor", basis="cue"), "stance reversed", "rule cue"),
+])
+def test_each_disagreement_gets_its_kind_and_decider(row, kind, decider):
+    from essaylab.validation import errors
+
+    table = pd.DataFrame([row, _pair()])  # the second pair agrees: not an error
+    wrong = errors(table)
+    assert wrong["kind"].tolist() == [kind] and wrong["decided by"].tolist() == [decider]
+
+
+def test_label_scores_margins_and_right_by_decider():
+    from essaylab.validation import label_scores, margins, right_by_decider
+
+    table = pd.DataFrame([_pair(gold="favor", learned="favor"), _pair(gold="favor", learned="against"),
+                          _pair(gold="against", learned="against", basis="cue"), _pair(gold="none", learned="favor")])
+    table["rules"], table["vader"] = table["learned"], "none"
+    scores = label_scores(table).set_index(["system (end to end)", "label"])
+    method = ALL_SYSTEMS["learned"]
+    assert scores.loc[(method, "favor"), "precision"] == pytest.approx(1 / 2)  # 1 of its 2 favor labels right
+    assert scores.loc[(method, "favor"), "recall"] == pytest.approx(1 / 2)
+    assert scores.loc[(method, "against"), "precision"] == pytest.approx(1 / 2)
+    assert scores.loc[(ALL_SYSTEMS["vader"], "favor"), "recall"] == 0.0
+    counts = right_by_decider(table)
+    assert counts.loc["model", "same"] == 1 and counts.loc["model", "opposite"] == 1
+    assert counts.loc["model", "none"] == 1 and counts.loc["rule cue", "same"] == 1
+    summary = pd.DataFrame({"set": ["a"], "pairs": [4], ALL_SYSTEMS["learned"]: [0.6], ALL_SYSTEMS["vader"]: [0.4],
+                            ALL_SYSTEMS["learned_given"]: [0.7], ALL_SYSTEMS["vader_given"]: [0.75]})
+    row = margins(summary).iloc[0]
+    assert row["method - tone, end to end"] == pytest.approx(0.2)
+    assert row["method - tone, target given"] == pytest.approx(-0.05)
+
+
+def test_coder_summary_counts_pairs_and_kappas():
+    from essaylab.validation import coder_summary
+
+    a = pd.DataFrame({"essay": ["e"] * 3, "text": ["X.", "Y.", "Z."], "target": ["t"] * 3,
+                      "label": ["favor", "none", "against"]})
+    pairs, row = coder_summary(a, a.drop(index=1))
+    assert row["pairs (either coder)"] == 3 and row["pairs (both coders)"] == 2
+    assert row["kappa, stance where both saw a mention"] == 1.0 and row["kappa, mention + stance"] < 1.0

@@ -157,7 +157,7 @@ def _fit_without(sentences: pd.DataFrame, excluded: str, targets: tuple) -> Ment
     return fit_mentions(kept, list(targets))
 
 
-def _store_models(sentences: pd.DataFrame, digest: str, excluded: list[str], targets: tuple) -> None:
+def _store_models(sentences: pd.DataFrame, digest: str, targets: tuple, excluded: list[str]) -> None:
     from . import cache
 
     for name in excluded:
@@ -177,11 +177,7 @@ def prefit(sentences: pd.DataFrame, excluded, targets_path: str | None = None) -
     digest = _digest(sentences)
     missing = sorted({name for name in excluded if (digest, name, targets) not in _FITTED
                       and not cache.exists(_model_key(digest, name, targets))})
-    jobs = min(workers.jobs(), len(missing))
-    if jobs < 2:
-        return 0
-    workers.run(_store_models, [(sentences, digest, missing[i::jobs], targets) for i in range(jobs)])
-    return len(missing)
+    return workers.run_parts(_store_models, missing, sentences, digest, targets)
 
 
 def trained_mentions(sentences: pd.DataFrame, targets_path: str | None = None) -> MentionModel:

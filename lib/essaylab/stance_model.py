@@ -506,7 +506,7 @@ def _model_for(pairs: pd.DataFrame, digest: str, excluded: str, C: float) -> Sta
                           lambda: _fit_subset(pairs, digest, _kept(excluded), C), limit=_IN_MEMORY)
 
 
-def _store_models(pairs: pd.DataFrame, digest: str, excluded: Sequence[str], C: float) -> None:
+def _store_models(pairs: pd.DataFrame, digest: str, C: float, excluded: Sequence[str]) -> None:
     """Fit the models named in ``excluded`` and store them in the disk cache (a worker's task in
     :func:`prefit`)."""
     from . import cache
@@ -538,13 +538,9 @@ def prefit(pairs: pd.DataFrame, excluded: Iterable[str], C: float = C, jobs: int
         cache.store(_model_key(digest, "", C), {"value": full})
     missing = sorted({name for name in excluded
                       if (digest, name, C, _settings()) not in _FITTED and not cache.exists(_model_key(digest, name, C))})
-    jobs = min(jobs or workers.jobs(), len(missing))
-    if jobs < 2:
-        return 0
     # One task per process, each fitting every jobs-th model: the pairs are sent and analysed once per
     # process, not once per model.
-    workers.run(_store_models, [(pairs, digest, missing[i::jobs], C) for i in range(jobs)])
-    return len(missing)
+    return workers.run_parts(_store_models, missing, pairs, digest, C, n_jobs=jobs)
 
 
 def _hybrid(frame: pd.DataFrame, exclusions: dict[str, str], pairs: pd.DataFrame, C: float,

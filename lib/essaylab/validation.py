@@ -20,8 +20,9 @@ from .mention_model import prefit as prefit_mentions
 from .stance import SYSTEMS, aggregate_stance, compare_positions, evaluate
 from .stance_model import SYSTEMS as LEARNED_SYSTEMS, LabelledSet, add_learned, apply_model, load_labelled_sets, prefit
 
-__all__ = ["ALL_SYSTEMS", "BY_SET", "LEAVE_OUT", "CellRule", "SetReport", "compare_rules", "set_summary", "score_set",
-           "score_sets"]
+__all__ = ["ALL_SYSTEMS", "BY_SET", "ERROR_KINDS", "LEAVE_OUT", "CellRule", "SetReport", "compare_rules",
+           "coder_summary", "decided_by", "error_kind", "errors", "label_scores", "margins", "right_by_decider", "set_summary",
+           "score_set", "score_sets"]
 
 ALL_SYSTEMS = {**LEARNED_SYSTEMS, **SYSTEMS}
 # The method with the writer's whole set left out of its model (each set has one writer).
@@ -205,3 +206,95 @@ def compare_rules(rules: Mapping[str, CellRule], folders: Mapping[str, str | Pat
         if column not in table:
             table[column] = 0
     return table[columns + ["cells"]].fillna(0).astype({c: int for c in columns[1:]} | {"cells": int})
+
+
+# Readings of a labelled table (:func:`essaylab.stance_model.add_learned`'s, or a set report's ``decided``
+# pairs) that notebook 04 shows: what kind of error each disagreement is, what decided each label, how often
+# each label is right, and the method's margin over tone set by set.
+
+ERROR_KINDS = ("stance on a mention the coders did not see", "mention not detected",
+               "stance where the coders saw none", "stance missed", "stance reversed")
+
+
+def error_kind(row: Mapping) -> str:
+    """Why the method's end-to-end label (``learned``) differs from the hand label (``gold``) on one pair.
+
+    >>> error_kind({"labelled": True, "detected": True, "gold": "favor", "learned": "against"})
+    'stance reversed'
+    """
+    if not row["labelled"]:
+        return ERROR_KINDS[0]
+    if not row["detected"]:
+        return ERROR_KINDS[1]
+    if row["gold"] == "none":
+        return ERROR_KINDS[2]
+    if row["learned"] == "none":
+        return ERROR_KINDS[3]
+    return ERROR_KINDS[4]
+
+
+def decided_by(labelled: pd.DataFrame) -> pd.Series:
+    """What decided each pair's method label: "rule cue", "model", or "(not detected)" for a hand-labelled
+    mention the method did not find (when the table has ``detected``)."""
+    import numpy as np
+
+    by = np.where(labelled["basis_given"] == "cue", "rule cue", "model")
+    if "detected" in labelled:
+        by = np.where(~labelled["detected"].astype(bool), "(not detected)", by)
+    return pd.Series(by, index=labelled.index)
+
+
+def errors(labelled: pd.DataFrame) -> pd.DataFrame:
+    """The pairs where the method's end-to-end label differs from the hand label, with their ``kind``
+    (:func:`error_kind`) and what ``decided by`` the method's label (:func:`decided_by`)."""
+    wrong = labelled[labelled["gold"] != labelled["learned"]].copy()
+    wrong["kind"] = [error_kind(row) for row in wrong.to_dict("records")]
+    wrong["decided by"] = decided_by(wrong)
+    return wrong
+
+
+def label_scores(labelled: pd.DataFrame, systems: Sequence[str] = ("learned", "rules", "vader")) -> pd.DataFrame:
+    """Precision, recall and F1 of FAVOR and of AGAINST for each system's column (end to end), against
+    ``gold``: which way each system errs, which macro-F1 alone does not say."""
+    from sklearn.metrics import precision_recall_fscore_support
+
+    rows = []
+    for system in systems:
+        p, r, f, n = precision_recall_fscore_support(labelled["gold"], labelled[system], labels=["favor", "against"],
+                                                     zero_division=0)
+        for label, values in zip(["favor", "against"], zip(p, r, f, n)):
+            rows.append(dict(zip(["system (end to end)", "label", "precision", "recall", "f1", "gold n"],
+                                 [ALL_SYSTEMS.get(system, system), label, *values])))
+    return pd.DataFrame(rows)
+
+
+def right_by_decider(decided: pd.DataFrame) -> pd.DataFrame:
+    """Of the method's favor/against labels on detected mentions (a set report's ``decided`` pairs, pooled),
+    how many the hand label confirms ("same"), calls NONE, or reverses, by what decided them."""
+    import numpy as np
+
+    sided = decided[decided["learned"] != "none"]
+    hand = np.where(sided["gold"] == sided["learned"], "same", np.where(sided["gold"] == "none", "none", "opposite"))
+    return pd.crosstab(pd.Series(decided_by(sided).to_numpy(), name="decided by"),
+                       pd.Series(hand, name="hand label"), margins=True)
+
+
+def margins(summary: pd.DataFrame) -> pd.DataFrame:
+    """The method's macro-F1 minus the tone baseline's, end to end and with the target given, for each row
+    of a table of :func:`set_summary` rows."""
+    return pd.DataFrame({"set": summary["set"], "pairs": summary["pairs"],
+                         "method - tone, end to end": summary[ALL_SYSTEMS["learned"]] - summary[ALL_SYSTEMS["vader"]],
+                         "method - tone, target given": (summary[ALL_SYSTEMS["learned_given"]]
+                                                         - summary[ALL_SYSTEMS["vader_given"]])})
+
+
+def coder_summary(first: pd.DataFrame, second: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """Two codings side by side (:func:`essaylab.stance.coder_agreement`) and their agreement in one row:
+    pairs labelled by either coder, by both, and Cohen's kappa on mention + stance and on stance where both
+    saw a mention."""
+    from .stance import coder_agreement
+
+    pairs, kappa_all, kappa_shared = coder_agreement(first, second)
+    both = int(((pairs["label_a"] != "not mentioned") & (pairs["label_b"] != "not mentioned")).sum())
+    return pairs, {"pairs (either coder)": len(pairs), "pairs (both coders)": both,
+                   "kappa, mention + stance": kappa_all, "kappa, stance where both saw a mention": kappa_shared}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 
-__all__ = ["jobs", "run"]
+__all__ = ["jobs", "run", "run_parts"]
 
 
 def jobs() -> int:
@@ -38,6 +38,18 @@ def run(function: Callable, arguments: Sequence[tuple]) -> list:
     folder = os.environ.get("ESSAYLAB_CACHE", "").strip()
     folder = folder if folder.lower() in {"off", "0", "no", "false"} else str(cache_dir().resolve())
     return Parallel(n_jobs=count)(delayed(_in_worker)(folder, function, a) for a in arguments)
+
+
+def run_parts(function: Callable, items: Sequence, *shared, n_jobs: int | None = None) -> int:
+    """Call ``function(*shared, part)`` on :func:`jobs` (or ``n_jobs``) interleaved parts of ``items`` at once,
+    one part per worker process, so that ``shared`` (e.g. the training data) is sent and prepared once per
+    process rather than once per item. Nothing is run with fewer than two items or two jobs: the caller then
+    computes what it needs one by one. Returns how many items were given to the workers."""
+    count = min(n_jobs or jobs(), len(items))
+    if count < 2:
+        return 0
+    run(function, [(*shared, list(items[i::count])) for i in range(count)])
+    return len(items)
 
 
 def _in_worker(folder: str, function: Callable, arguments: tuple):
