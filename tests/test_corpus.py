@@ -195,7 +195,8 @@ def test_disclaimer_word_test_never_hides_a_disclaimer():
         "The views expressed here are the author's own.", "This does NOT necessarily reflect the views of X.",
         "© 2024 Example Press. All Rights Reserved.", "This essay was originally published in Foo.",
         "Subscribe to our newsletter.", "Sign up for updates.", "Read more: the border.",
-        "The Institute takes pride in serving the public.", "Copyright Example."]
+        "The Institute takes pride in serving the public.", "Copyright Example.",
+        "This essay was translated from the Spanish."]
     for text in samples:
         assert matter._is_disclaimer(text) == bool(matter._DISCLAIMER.search(text)), text
 
@@ -209,3 +210,14 @@ def test_byline_after_a_credit_is_front_matter(byline):
                                       "The body starts here. It goes on.", "And ends here."])
     assert [m.kind for m in front] == ["title", "credit", "byline"]
     assert body == ["The body starts here. It goes on.", "And ends here."]
+
+
+def test_a_translation_note_at_the_end_is_back_matter(tmp_path):
+    """"This essay was translated from the Spanish" closes an essay as a note about it, not a sentence of it
+    (a test writer had to avoid it because it stayed in the body)."""
+    body = ("Mexico and the United States share a border of three thousand kilometres and a great deal more.\n\n"
+            "Trade across it has grown every year since the agreement was signed, and it will keep growing.\n\n"
+            "This essay was translated from the Spanish.\n")
+    essay = load_corpus(write_corpus(tmp_path / "essays", {"note.txt": body}))["note"]
+    assert [m.text for m in essay.back_matter] == ["This essay was translated from the Spanish."]
+    assert "translated" not in essay.text

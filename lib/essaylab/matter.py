@@ -57,7 +57,7 @@ _DISCLAIMER = re.compile(
     r"\b(?:views|opinions)\b[^.]{0,60}\bexpressed\b|\bdo(?:es)? not (?:necessarily )?(?:reflect|represent)\b"
     r"|\bdoes not constitute an endorsement\b|\ball rights reserved\b|\u00a9|\bcopyright\b"
     r"|\btakes pride in serving\b|\bthis (?:article|essay|piece|commentary) (?:was|is|first) (?:originally )?"
-    r"(?:published|appeared|adapted)\b|\bsubscribe to\b|\bsign up for\b|\bread more\b",
+    r"(?:published|appeared|adapted|translated)\b|\bsubscribe to\b|\bsign up for\b|\bread more\b",
     re.IGNORECASE,
 )
 # Literal words one of which every _DISCLAIMER match contains: a cheap test that spares most
