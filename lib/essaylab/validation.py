@@ -21,8 +21,8 @@ from .stance import SYSTEMS, aggregate_stance, compare_positions, evaluate
 from .stance_model import SYSTEMS as LEARNED_SYSTEMS, LabelledSet, add_learned, apply_model, load_labelled_sets, prefit
 
 __all__ = ["ALL_SYSTEMS", "BY_SET", "ERROR_KINDS", "LEAVE_OUT", "CellRule", "SetReport", "compare_rules",
-           "coder_summary", "decided_by", "error_kind", "errors", "label_scores", "margins", "right_by_decider", "set_summary",
-           "score_set", "score_sets"]
+           "coder_summary", "decided_by", "error_kind", "errors", "label_scores", "margins", "right_by_decider",
+           "set_summary", "score_set", "score_sets"]
 
 ALL_SYSTEMS = {**LEARNED_SYSTEMS, **SYSTEMS}
 # The method with the writer's whole set left out of its model (each set has one writer).
@@ -45,7 +45,8 @@ class CellRule:
     # "After test10"): with 2 sentences the cells matched the writers in 360 of 730 (55 reversed), with 3, the
     # rule before, in 292 (46 reversed); the cells two sentences decide are about as often right as the rest.
     # min_stance 0.12 since the labels are balanced within each target (stance_model.BALANCE; "After test11"):
-    # over 810 cells, 426 the same and 55 reversed; 0.15 gave 395 and 42, 0.10 439 and 63.
+    # over 810 cells, each essay left out, 426 the same and 55 reversed; 0.15 gave 395 and 42, 0.10 439 and 63
+    # (with each set left out and test12 in, "After test12": 438 and 50; 415 and 38; 463 and 59).
     min_sentences: int = 2
     min_stance: float = 0.12
     n_boot: int = 1000
@@ -191,9 +192,10 @@ def compare_rules(rules: Mapping[str, CellRule], folders: Mapping[str, str | Pat
     :func:`essaylab.stance.compare_positions`' ``agreement`` values, and the cells compared.
 
     Each set's cells come from the models fitted without its essays (without the whole set, as
-    :data:`LEAVE_OUT` says; as in :func:`score_set`), so the sentence labels are out of essay; the rules themselves are chosen by looking at these counts, so on
-    the sets used to choose one, its figures flatter it: only a sealed set measures it fairly. Each
-    rule's reports are cached like :func:`score_sets`' (a second call reads them back)."""
+    :data:`LEAVE_OUT` says; as in :func:`score_set`), so the sentence labels are out of essay; the rules
+    themselves are chosen by looking at these counts, so on the sets used to choose one, its figures flatter
+    it: only a sealed set measures it fairly. Each rule's reports are cached like :func:`score_sets`' (a
+    second call reads them back)."""
     rows = []
     for name, rule in rules.items():
         reports = score_sets(folders, training, mention_training, targets_path, target_ids, rule, labelled_sets)
