@@ -221,3 +221,17 @@ def test_a_translation_note_at_the_end_is_back_matter(tmp_path):
     essay = load_corpus(write_corpus(tmp_path / "essays", {"note.txt": body}))["note"]
     assert [m.text for m in essay.back_matter] == ["This essay was translated from the Spanish."]
     assert "translated" not in essay.text
+
+
+def test_sentence_case_headings_are_headings_but_wrapped_lines_are_not(tmp_path):
+    """A short capitalised line standing alone between paragraphs is a heading even in sentence case ("What
+    the buses taught me": three test writers met it), while a short line inside hard-wrapped text stays part
+    of its paragraph."""
+    body = ("Mexico and the United States share a border of three thousand kilometres and much more.\n\n"
+            "What the buses taught me\n\n"
+            "Trade across the border has grown every year since the agreement was signed, and it\n"
+            "Will keep growing\n"
+            "as long as both governments keep the rules they wrote together in the agreement.\n")
+    essay = load_corpus(write_corpus(tmp_path / "essays", {"headings.txt": body}))["headings"]
+    assert [text for _, text in essay.headings] == ["What the buses taught me"]
+    assert len(essay.paragraphs) == 2 and "Will keep growing as long as" in essay.paragraphs[1]

@@ -23,7 +23,8 @@ from .errors import CorpusError
 from .matter import Matter, separate_matter
 from .paths import essays_dir
 from . import cache
-from .text import accent_map, is_heading, normalize_words, sentence_spans, split_paragraphs, word_tokens
+from .text import (accent_map, is_heading, is_short_heading, normalize_words, sentence_spans, split_paragraphs,
+                   word_tokens)
 
 __all__ = ["Essay", "Corpus", "load_corpus", "read_text_file", "METADATA_FILE", "REQUIRED_COLUMNS"]
 
@@ -282,7 +283,7 @@ def _build_essay(path: Path, record: dict[str, str]) -> Essay:
     paragraphs: list[str] = []
     headings: list[tuple[int, str]] = []
     for block in body_blocks:
-        if is_heading(block):
+        if is_heading(block) or is_short_heading(block):
             headings.append((len(paragraphs), block))
         else:
             paragraphs.append(block)

@@ -25,6 +25,7 @@ __all__ = [
     "fold_accents",
     "split_paragraphs",
     "is_heading",
+    "is_short_heading",
     "split_sentences",
     "sentence_spans",
     "tokenize",
@@ -95,6 +96,23 @@ def is_heading(line: str) -> bool:
         return False
     content = [w for w in words if w[0].isalpha() and w.lower() not in _SMALL_WORDS]
     return bool(content) and all(w[0].isupper() for w in content)
+
+
+def is_short_heading(block: str) -> bool:
+    """A paragraph that is a sentence-case section heading: a block on its own of at most 8 words that
+    starts with a capital letter and has no sentence punctuation at its end ("Why Mexico works"). Only
+    for whole paragraphs: inside hard-wrapped text a short line is the start of a sentence, which is why
+    :func:`split_paragraphs` does not use it.
+
+    >>> is_short_heading("Why Mexico works"), is_short_heading("What the buses taught me")
+    (True, True)
+    >>> is_short_heading("Mexico works."), is_short_heading("and then it stopped"), is_short_heading("Yes, but")
+    (False, False, False)
+    """
+    stripped = block.strip()
+    words = stripped.split()
+    return (0 < len(words) <= 8 and stripped[0].isupper() and not _TERMINAL.search(stripped)
+            and not stripped.endswith((",", "\u2014", "-", "\u2026")) and "," not in stripped)
 
 
 _SMALL_WORDS = {"a", "an", "the", "and", "or", "of", "in", "on", "for", "to", "with", "at",
