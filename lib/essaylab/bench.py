@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from unittest import mock
 from difflib import SequenceMatcher
 from pathlib import Path
 
@@ -167,18 +168,11 @@ def scale(sizes: list[int], jobs: int, work: Path) -> list[dict]:
                    REPORTS_DIR=str(work / f"reports-{n}"), ESSAYLAB_CACHE=str(cache))
         # Counted with the disk cache off: the run below must start cold, and the project's own cache should
         # not collect thousands of synthetic essays on every benchmark.
-        previous = os.environ.get("ESSAYLAB_CACHE")
-        os.environ["ESSAYLAB_CACHE"] = "off"
-        try:
+        with mock.patch.dict(os.environ, {"ESSAYLAB_CACHE": "off"}):
             t = time.perf_counter()
             corpus = load_corpus(folder)
             words = sum(e.n_words for e in corpus)
             load_s = time.perf_counter() - t
-        finally:
-            if previous is None:
-                del os.environ["ESSAYLAB_CACHE"]
-            else:
-                os.environ["ESSAYLAB_CACHE"] = previous
         result = measure(_run_command(_notebooks(), jobs), env)
         steps = {}
         for line in result["log"]:

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import stance_model
@@ -238,8 +239,6 @@ def error_kind(row: Mapping) -> str:
 def decided_by(labelled: pd.DataFrame) -> pd.Series:
     """What decided each pair's method label: "rule cue", "model", or "(not detected)" for a hand-labelled
     mention the method did not find (when the table has ``detected``)."""
-    import numpy as np
-
     by = np.where(labelled["basis_given"] == "cue", "rule cue", "model")
     if "detected" in labelled:
         by = np.where(~labelled["detected"].astype(bool), "(not detected)", by)
@@ -273,8 +272,6 @@ def label_scores(labelled: pd.DataFrame, systems: Sequence[str] = ("learned", "r
 def right_by_decider(decided: pd.DataFrame) -> pd.DataFrame:
     """Of the method's favor/against labels on detected mentions (a set report's ``decided`` pairs, pooled),
     how many the hand label confirms ("same"), calls NONE, or reverses, by what decided them."""
-    import numpy as np
-
     sided = decided[decided["learned"] != "none"]
     hand = np.where(sided["gold"] == sided["learned"], "same", np.where(sided["gold"] == "none", "none", "opposite"))
     return pd.crosstab(pd.Series(decided_by(sided).to_numpy(), name="decided by"),
