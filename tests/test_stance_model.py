@@ -305,6 +305,33 @@ def test_prefit_fits_the_missing_models_on_two_processes(pairs, tmp_path, monkey
         prefit(small, ["set:heldout"], 0.1)
 
 
+@pytest.mark.parametrize("setting, value", [("BALANCE", "all"), ("TARGET_FEATURES", False)])
+def test_worker_processes_fit_with_the_callers_settings(pairs, tmp_path, monkeypatch, setting, value):
+    """Worker processes import the module afresh, with its defaults; prefit hands them the caller's settings,
+    so a model stored under a setting's cache key is the model fitted with that setting (and the workers
+    fitted it: nothing is left for this process to fit)."""
+    from essaylab import cache
+    from essaylab.stance_model import _digest, _fit_subset, _kept, _model_key, prefit
+
+    import essaylab.stance_model as stance_model
+
+    monkeypatch.setattr(stance_model, "_FITTED", {})
+    monkeypatch.setattr(stance_model, "_ANALYSED", {})
+    monkeypatch.setattr(stance_model, setting, value)
+    monkeypatch.setenv("ESSAYLAB_CACHE", str(tmp_path / "cache"))
+    small = pairs[pairs["set"].isin(["gold", "heldout"])]
+    digest, names = _digest(small), ["set:gold", "set:heldout"]
+    assert prefit(small, names, 0.1, jobs=2) == 2
+    for name in names:
+        stored = cache.load(_model_key(digest, name, 0.1))["value"]
+        expected = _fit_subset(small, digest, _kept(name), 0.1)
+        assert stored.feature_names() == expected.feature_names()
+        assert stored.classifier.coef_.tobytes() == expected.classifier.coef_.tobytes()
+    default = {"BALANCE": "target", "TARGET_FEATURES": True}[setting]
+    monkeypatch.setattr(stance_model, setting, default)
+    assert not cache.exists(_model_key(digest, "set:gold", 0.1))  # nothing was stored under the default
+
+
 def test_prefixed_features_read_off_the_shared_ones_are_the_vectorizers(pairs, monkeypatch):
     """On a large table the target-prefixed block is built from the shared one (_prefixed_block); it must be
     the target vectorizer's matrix entry for entry, order within a row included, so the labels and scores

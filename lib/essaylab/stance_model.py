@@ -363,9 +363,9 @@ def _fit(pairs: pd.DataFrame, vectorizer, target_vectorizer, blocks: list, C: fl
     return StanceModel(vectorizer, target_vectorizer, classifier, len(pairs), names)
 
 
-# The training pairs analysed once (training digest -> the modelled pairs and their _Analysed word blocks), from
+# The training pairs analysed once ((training digest, TARGET_FEATURES) -> the modelled pairs and their _Analysed word blocks), from
 # which every cross-fitted model's features are read off (:func:`_fit_subset`) instead of being built again.
-_ANALYSED: dict[str, tuple] = {}
+_ANALYSED: dict[tuple, tuple] = {}
 
 
 @dataclass(frozen=True)
@@ -426,15 +426,16 @@ def _fit_subset(pairs: pd.DataFrame, digest: str, keep, C: float) -> StanceModel
       and about one label in a thousand (tested). With all pairs kept it is ``fit_model(pairs)`` bit for
       bit (tested).
     """
-    if digest not in _ANALYSED:
+    analysed_key = (digest, TARGET_FEATURES)  # the blocks depend on the setting too
+    if analysed_key not in _ANALYSED:
         modelled = _modelled(pairs)
         context = modelled["context"].fillna("")
         blocks = [_Analysed.of(list(context))]
         if TARGET_FEATURES:
             blocks.append(_Analysed.of(_prefixed(context, modelled["target"])))
         _ANALYSED.clear()  # one training set at a time
-        _ANALYSED[digest] = (modelled, blocks)
-    modelled, blocks = _ANALYSED[digest]
+        _ANALYSED[analysed_key] = (modelled, blocks)
+    modelled, blocks = _ANALYSED[analysed_key]
     mask = keep(modelled).to_numpy()
     rows = np.flatnonzero(mask)
     restricted = [block.restricted(rows) for block in blocks]
@@ -496,7 +497,13 @@ def _model_key(digest: str, excluded: str, C: float) -> str:
 
 
 def _settings() -> str:
-    return repr((BALANCE, TARGET_FEATURES))
+    return repr(_setting_values())
+
+
+def _setting_values() -> dict:
+    """The module settings a fit depends on, as a worker process is to use them (it imports this module
+    afresh, with their defaults)."""
+    return {"BALANCE": BALANCE, "TARGET_FEATURES": TARGET_FEATURES}
 
 
 def _model_for(pairs: pd.DataFrame, digest: str, excluded: str, C: float) -> StanceModel:
@@ -507,13 +514,19 @@ def _model_for(pairs: pd.DataFrame, digest: str, excluded: str, C: float) -> Sta
                           lambda: _fit_subset(pairs, digest, _kept(excluded), C), limit=_IN_MEMORY)
 
 
-def _store_models(pairs: pd.DataFrame, digest: str, C: float, excluded: Sequence[str]) -> None:
-    """Fit the models named in ``excluded`` and store them in the disk cache (a worker's task in
-    :func:`prefit`)."""
+def _store_models(pairs: pd.DataFrame, digest: str, C: float, settings: dict, excluded: Sequence[str]) -> None:
+    """Fit the models named in ``excluded`` with the caller's module ``settings`` (:func:`_setting_values`)
+    and store them in the disk cache (a worker's task in :func:`prefit`)."""
     from . import cache
 
-    for name in excluded:
-        cache.store(_model_key(digest, name, C), {"value": _fit_subset(pairs, digest, _kept(name), C)})
+    module = globals()
+    before = _setting_values()
+    module.update(settings)
+    try:
+        for name in excluded:
+            cache.store(_model_key(digest, name, C), {"value": _fit_subset(pairs, digest, _kept(name), C)})
+    finally:
+        module.update(before)
 
 
 def prefit(pairs: pd.DataFrame, excluded: Iterable[str], C: float = C, jobs: int | None = None,
@@ -541,7 +554,7 @@ def prefit(pairs: pd.DataFrame, excluded: Iterable[str], C: float = C, jobs: int
                       and not cache.exists(_model_key(digest, name, C))})
     # One task per process, each fitting every jobs-th model: the pairs are sent and analysed once per
     # process, not once per model.
-    return workers.run_parts(_store_models, missing, pairs, digest, C, n_jobs=jobs)
+    return workers.run_parts(_store_models, missing, pairs, digest, C, _setting_values(), n_jobs=jobs)
 
 
 def _hybrid(frame: pd.DataFrame, exclusions: dict[str, str], pairs: pd.DataFrame, C: float,
