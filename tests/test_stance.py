@@ -53,6 +53,10 @@ def label(sentence: str, target: str, date: str = "2024-05") -> str:
      "security_cooperation", "favor"),
     ("Trump's rhetorical tirades against Mexico did not help.", "trump", "against"),
     ("The circumstances have only worsened under AMLO.", "amlo", "against"),
+    # a word that is a judgement as an adjective ("a promising start") and a reporting verb before "that"/"to"
+    ("López Obrador spent six years promising that hugs would beat bullets.", "amlo", "none"),
+    ("Sheinbaum keeps promising to restore order.", "sheinbaum", "none"),
+    ("Sheinbaum has been promising so far.", "sheinbaum", "favor"),
 ])
 def test_sentence_labels(sentence, target, expected):
     assert label(sentence, target) == expected

@@ -390,6 +390,7 @@ _FUNCTION_NEXT = re.compile(
     r"^\s*(?:$|[,.;:!?)\u2014\u2013\"']|(?:of|to|for|on|in|with|by|as|than|and|or|but|that|which|at|from|about|"
     r"against|toward|towards|because|if|when|while|since)\b)"
 )
+_COMPLEMENT_NEXT = re.compile(r"^\s+(?:that|to)\b", re.IGNORECASE)  # a verb taking a clause
 _PREPOSITION_NEXT = re.compile(r"^\s*(?:of|to|on|for|toward|towards|against|with|by|in|about|under)\b")
 _DEMONSTRATIVE = re.compile(r"^\s*(?:this|that|these|those|such|it)\b")
 
@@ -579,6 +580,10 @@ def classify_sentence(
             for e0, e1, word, polarity in judgements:
                     sign = polarity * (-1 if negated(e0, c_start) else 1)
                     after = text[e1:c_end]
+                    # A word that is also a reporting verb and takes a clause here ("promising that hugs
+                    # would beat bullets", "promising to restore order") reports, it does not judge.
+                    if _COMPLEMENT_NEXT.match(after) and any(r0 == e0 for r0, _, _ in reporting):
+                        continue
                     possessor = [m for m in in_clause if m.end <= e0 and re.match(r"^'s?\s", text[m.end:m.end + 3])
                                  and _words_between(text, m.end, e0) <= 2]
                     if _COPULA.search(text[max(c_start, e0 - 40):e0]):
