@@ -57,7 +57,7 @@ __all__ = ["C", "SYSTEMS", "TRAINING_SETS", "LabelledSet", "StanceModel", "label
 # "gold", the seed essays' ``gold.csv``. A sealed test set joins them once it has been scored (and so read).
 TRAINING_SETS = ("gold", "heldout", "dev2", "test", "test2", "dev3", "test3", "dev4", "dev5", "test4", "dev6", "test5",
                  "test6", "test7", "dev7", "dev8", "dev9", "test8", "dev10", "dev11", "test9", "test10",
-                 "test11", "test12", "test13", "test14")
+                 "test11", "test12", "test13", "test14", "test15", "dev12", "dev13", "dev14")
 
 C = 0.1  # inverse regularisation strength, chosen with NGRAMS on the labelled sets (see below)
 # Context words and pairs of adjacent words ("should TGT", "neg_TGT is"). With the nine labelled sets, pairs
