@@ -123,3 +123,53 @@ def test_prefit_stores_the_mention_models_the_labelling_reads(sentences, tmp_pat
         fresh = _fit_without(sentences, name, targets)
         for target, classifier in fresh.classifiers.items():
             assert stored.classifiers[target].coef_.tobytes() == classifier.coef_.tobytes()
+
+
+@pytest.mark.parametrize("texts", [
+    ["bb aa cc", "aa aa dd cc", "ee bb", "", "dd ee ff"],  # terms in one text only are dropped (min_df=2)
+    ["prev_amlo the plan", "the plan fails", "a plan the plan", "prev_amlo fails"],
+])
+def test_analysed_rows_are_the_mention_vectorizers_matrix_entry_for_entry(texts):
+    """The cross-fitted mention models read their features off one analysis of all sentences; for any subset
+    of rows the vocabulary (min_df=2 within the rows) and matrix are CountVectorizer's, entry for entry."""
+    from essaylab.mention_model import _vectorizer
+    from essaylab.stance_model import _Analysed
+
+    analysed = _Analysed.of(texts, _vectorizer())
+    for rows in ([0, 1, 2, 3], [0, 1, 2], [0, 2, 3], [0, 1, 3]):
+        rows = np.array(rows)
+        vectorizer, got, present = analysed.restricted(rows, _vectorizer())
+        reference = _vectorizer()
+        expected = reference.fit_transform([texts[r] for r in rows])
+        assert vectorizer.vocabulary_ == reference.vocabulary_ and vectorizer.min_df == reference.min_df
+        assert list(analysed.terms[present]) == list(reference.get_feature_names_out())
+        for part in ("indptr", "indices", "data"):
+            np.testing.assert_array_equal(getattr(got, part), getattr(expected, part))
+            assert getattr(got, part).dtype == getattr(expected, part).dtype
+
+
+def test_analysed_rows_refuse_a_proportional_min_df():
+    from essaylab.mention_model import _vectorizer
+    from essaylab.stance_model import _Analysed
+
+    with pytest.raises(ValueError, match="min_df"):
+        _Analysed.of(["a b", "a c"]).restricted(np.array([0, 1]), _vectorizer().set_params(min_df=0.5))
+
+
+def test_cross_fitted_mention_models_are_a_fit_from_scratch_bit_for_bit(sentences):
+    """A cross-fitted mention model reads its features off one analysis of all sentences: it is fit_mentions
+    of the kept sentences, weight for weight."""
+    from essaylab.mention_model import _digest, _fit_without
+
+    targets = tuple(TARGET_IDS)
+    name = f"set:{sentences['set'].iloc[-1]}"
+    kept = sentences[sentences["set"] != name[len("set:"):]]
+    fast, reference = _fit_without(sentences, name, targets, _digest(sentences)), fit_mentions(kept, list(targets))
+    assert fast.n_sentences == reference.n_sentences < len(sentences)
+    assert list(fast.names) == list(reference.names)
+    assert fast.vectorizer.vocabulary_ == reference.vectorizer.vocabulary_
+    assert set(fast.classifiers) == set(reference.classifiers)
+    for target, classifier in reference.classifiers.items():
+        assert fast.classifiers[target].coef_.tobytes() == classifier.coef_.tobytes()
+        assert fast.classifiers[target].intercept_.tobytes() == classifier.intercept_.tobytes()
+    assert _fit_without(sentences, "", targets).n_sentences == len(sentences)  # nothing left out

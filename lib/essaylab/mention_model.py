@@ -109,13 +109,20 @@ def mention_sentences(loaded: Mapping[str, object]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["set", "essay", "essay_key", "sentence_index", "sentence", "previous", "targets"])
 
 
-def fit_mentions(sentences: pd.DataFrame, targets: list[str]) -> MentionModel:
-    """Fit the per-target mention classifiers on :func:`mention_sentences` rows."""
+def _vectorizer():
     from sklearn.feature_extraction.text import CountVectorizer
+
+    return CountVectorizer(binary=True, ngram_range=(1, 2), min_df=2, token_pattern=_TOKEN, lowercase=False)
+
+
+def _texts(sentences: pd.DataFrame) -> list[str]:
+    return [_text(s, p) for s, p in zip(sentences["sentence"], sentences["previous"])]
+
+
+def _classifiers(X, sentences: pd.DataFrame, targets: list[str]) -> dict:
+    """One classifier per target with enough positives and negatives among ``sentences`` (the rows of ``X``)."""
     from sklearn.linear_model import LogisticRegression
 
-    vectorizer = CountVectorizer(binary=True, ngram_range=(1, 2), min_df=2, token_pattern=_TOKEN, lowercase=False)
-    X = vectorizer.fit_transform([_text(s, p) for s, p in zip(sentences["sentence"], sentences["previous"])])
     labelled = sentences["targets"].str.split()
     classifiers = {}
     with threadpool_limits(limits=1):  # one BLAS thread, as in stance_model.fit_model: faster at this size
@@ -123,7 +130,15 @@ def fit_mentions(sentences: pd.DataFrame, targets: list[str]) -> MentionModel:
             y = labelled.map(lambda ts: target in ts).to_numpy()
             if y.sum() >= MIN_POSITIVES and (~y).sum() >= MIN_POSITIVES:
                 classifiers[target] = LogisticRegression(C=C, class_weight="balanced", max_iter=3000).fit(X, y)
-    return MentionModel(vectorizer, classifiers, len(sentences), vectorizer.get_feature_names_out())
+    return classifiers
+
+
+def fit_mentions(sentences: pd.DataFrame, targets: list[str]) -> MentionModel:
+    """Fit the per-target mention classifiers on :func:`mention_sentences` rows."""
+    vectorizer = _vectorizer()
+    X = vectorizer.fit_transform(_texts(sentences))
+    return MentionModel(vectorizer, _classifiers(X, sentences, targets), len(sentences),
+                        vectorizer.get_feature_names_out())
 
 
 _FITTED: dict[tuple[str, str, tuple], MentionModel] = {}
@@ -149,19 +164,43 @@ def _model_for(sentences: pd.DataFrame, digest: str, excluded: str, targets: tup
     from . import cache
 
     return cache.memoized(_FITTED, (digest, excluded, targets), _model_key(digest, excluded, targets),
-                          lambda: _fit_without(sentences, excluded, targets))
+                          lambda: _fit_without(sentences, excluded, targets, digest))
 
 
-def _fit_without(sentences: pd.DataFrame, excluded: str, targets: tuple) -> MentionModel:
-    kept = sentences[sentences["set"] != excluded[len("set:"):]] if excluded else sentences
-    return fit_mentions(kept, list(targets))
+# The training sentences analysed once (digest -> _Analysed), from which every cross-fitted model's features
+# are read off (:func:`_fit_without`), as stance_model does for the stance models.
+_ANALYSED: dict[str, object] = {}
+
+
+def _fit_without(sentences: pd.DataFrame, excluded: str, targets: tuple, digest: str | None = None) -> MentionModel:
+    """The model fitted on ``sentences`` without the set ``excluded`` (``set:<name>``; "" for none), for
+    cross-fitting: :func:`fit_mentions` of the other sentences, bit for bit (tested). The sentences are
+    analysed once for all the models fitted on a part of them, and each model's vocabulary and matrix are
+    read off that analysis (building them again took about a third of each fit).
+
+    (Unlike the stance models, the classifiers do not start from the full model's weights: measured on
+    three sets, that warm start moved held-out probabilities by up to 0.16 and changed up to 5 decisions
+    per set at the threshold, 3 of them on the seeds; a tighter tolerance removed most of that and most of
+    the time saved.)"""
+    from .stance_model import _Analysed
+
+    if not excluded:
+        return fit_mentions(sentences, list(targets))
+    digest = digest or _digest(sentences)
+    if digest not in _ANALYSED:
+        _ANALYSED.clear()  # one training set at a time
+        _ANALYSED[digest] = _Analysed.of(_texts(sentences), _vectorizer())
+    rows = np.flatnonzero((sentences["set"] != excluded[len("set:"):]).to_numpy())
+    vectorizer, X, present = _ANALYSED[digest].restricted(rows, _vectorizer())
+    kept = sentences.iloc[rows]
+    return MentionModel(vectorizer, _classifiers(X, kept, list(targets)), len(kept), _ANALYSED[digest].terms[present])
 
 
 def _store_models(sentences: pd.DataFrame, digest: str, targets: tuple, excluded: list[str]) -> None:
     from . import cache
 
     for name in excluded:
-        cache.store(_model_key(digest, name, targets), {"value": _fit_without(sentences, name, targets)})
+        cache.store(_model_key(digest, name, targets), {"value": _fit_without(sentences, name, targets, digest)})
 
 
 def prefit(sentences: pd.DataFrame, excluded, targets_path: str | None = None) -> int:

@@ -180,12 +180,17 @@ class StanceModel:
     target_vectorizer: object | None  # the target-prefixed copies (None when TARGET_FEATURES is off)
     classifier: object
     n_pairs: int
-    quoted_names: np.ndarray  # feature names as shown in explanations, built once at fit (not per prediction)
+    word_names: np.ndarray  # the word features' names in coefficient order, kept at fit (not rebuilt per prediction)
 
     def feature_names(self) -> list[str]:
         """The model's features in coefficient order: context words, target-prefixed context words, then the
         dense features in brackets."""
-        return _word_names(self.vectorizer, self.target_vectorizer) + [f"({name})" for name in _DENSE]
+        return [str(w) for w in self.word_names] + [f"({name})" for name in _DENSE]
+
+    def _shown(self, column: int) -> str:
+        """A feature as explanations show it: a word in quotes, a dense feature by its name."""
+        n_words = len(self.word_names)
+        return f"'{self.word_names[column]}'" if column < n_words else _DENSE[column - n_words]
 
     def _matrix(self, context: pd.Series, target: pd.Series, dense: np.ndarray):
         maps = _prefix_maps(self.vectorizer, self.target_vectorizer) if len(context) >= _MAP_MIN_ROWS else None
@@ -213,7 +218,6 @@ class StanceModel:
         proba = self.classifier.predict_proba(X)
         classes = list(self.classifier.classes_)
         best = proba.argmax(axis=1)
-        names = self.quoted_names
         coef = self.classifier.coef_
         centered = coef - coef.mean(axis=0)
         # How much each present feature moves the chosen label's log-odds against the average label,
@@ -225,7 +229,7 @@ class StanceModel:
         keep = order[(rank < 3) & (weights[order] > 0)]
         parts: list[list[str]] = [[] for _ in range(X.shape[0])]
         for r, j, w in zip(rows[keep], X.indices[keep], weights[keep]):
-            parts[r].append(f"{names[j]} {w:+.2f}")
+            parts[r].append(f"{self._shown(j)} {w:+.2f}")
         why = [f"learned {classes[k]} (p={proba[i, k]:.2f}): " + (", ".join(parts[i]) or "no strong feature")
                for i, k in enumerate(best)]
         p_favor = proba[:, classes.index("favor")] if "favor" in classes else 0.0
@@ -343,9 +347,10 @@ def _modelled(pairs: pd.DataFrame) -> pd.DataFrame:
 
 
 def _fit(pairs: pd.DataFrame, vectorizer, target_vectorizer, blocks: list, C: float,
-         start: tuple[np.ndarray, np.ndarray] | None = None) -> StanceModel:
+         start: tuple[np.ndarray, np.ndarray] | None = None, word_names: np.ndarray | None = None) -> StanceModel:
     """The logistic regression on ``pairs``' word ``blocks`` (made by the given fitted vectorizers) and dense
-    features; ``start`` is the weights and intercepts to start the solver from (a warm start), if any."""
+    features; ``start`` is the weights and intercepts to start the solver from (a warm start), if any;
+    ``word_names`` the word features' names when the caller has them (else read off the vectorizers)."""
     from sklearn.linear_model import LogisticRegression
 
     dense = _dense(pairs["score_given"], pairs["tone"])
@@ -359,8 +364,9 @@ def _fit(pairs: pd.DataFrame, vectorizer, target_vectorizer, blocks: list, C: fl
     # on 2 cores), and parallel notebooks do not compete for cores; the fitted weights are the same.
     with threadpool_limits(limits=1):
         classifier.fit(sparse.hstack(blocks + [sparse.csr_matrix(dense)]).tocsr(), gold, sample_weight=weights)
-    names = np.array([f"'{w}'" for w in _word_names(vectorizer, target_vectorizer)] + list(_DENSE), dtype=object)
-    return StanceModel(vectorizer, target_vectorizer, classifier, len(pairs), names)
+    if word_names is None:
+        word_names = np.array(_word_names(vectorizer, target_vectorizer), dtype=object)
+    return StanceModel(vectorizer, target_vectorizer, classifier, len(pairs), word_names)
 
 
 # The training pairs analysed once ((training digest, TARGET_FEATURES) -> the modelled pairs and their _Analysed word blocks), from
@@ -379,8 +385,9 @@ class _Analysed:
     starts: np.ndarray
 
     @classmethod
-    def of(cls, texts: list[str]) -> "_Analysed":
-        analyse = _vectorizer().build_analyzer()
+    def of(cls, texts: list[str], vectorizer=None) -> "_Analysed":
+        """``texts`` analysed as ``vectorizer`` (default: :func:`_vectorizer`) analyses them."""
+        analyse = (vectorizer or _vectorizer()).build_analyzer()
         features = [list(dict.fromkeys(analyse(text))) for text in texts]
         terms = sorted({term for row in features for term in row})
         position = {term: i for i, term in enumerate(terms)}
@@ -388,15 +395,28 @@ class _Analysed:
         starts = np.concatenate([[0], np.cumsum([len(row) for row in features])])
         return cls(np.array(terms, dtype=object), ids, starts)
 
-    def restricted(self, rows: np.ndarray):
+    def restricted(self, rows: np.ndarray, vectorizer=None):
         """A vectorizer, a matrix and the positions in ``terms`` of its columns for the pairs ``rows`` alone;
-        the vectorizer and matrix are identical to ``_vectorizer().fit_transform``
-        of their texts (tested), down to the order of the entries within a row, which that gives by the
-        order in which the terms first occur in the texts. The fit sums in that order, and the weights must
-        come out bit for bit the same."""
+        the vectorizer and matrix are identical to ``vectorizer.fit_transform`` of their texts (tested;
+        ``vectorizer`` is the binary CountVectorizer the texts were analysed with, default
+        :func:`_vectorizer`, and its ``min_df`` is applied to the rows), down to the order of the entries
+        within a row, which that gives by the order in which the terms first occur in the texts. The fit
+        sums in that order, and the weights must come out bit for bit the same."""
+        from numbers import Integral
+
+        from sklearn.base import clone
+
+        vectorizer = vectorizer if vectorizer is not None else _vectorizer()
+        if not isinstance(vectorizer.min_df, Integral):
+            raise ValueError("restricted() applies min_df as a count of rows; a proportion is not supported")
         lengths = self.starts[rows + 1] - self.starts[rows]
         ids = np.concatenate([self.ids[self.starts[r]:self.starts[r + 1]] for r in rows]) if len(rows) else \
             np.zeros(0, dtype=np.int64)
+        if vectorizer.min_df != 1:  # an integer (a count of rows), as the project's vectorizers use
+            terms, counts = np.unique(ids, return_counts=True)  # a row holds each term once: counts are dfs
+            frequent = np.isin(ids, terms[counts >= vectorizer.min_df])
+            lengths = np.bincount(np.repeat(np.arange(len(rows)), lengths)[frequent], minlength=len(rows))
+            ids = ids[frequent]
         present, first = np.unique(ids, return_index=True)
         column = np.searchsorted(present, ids)  # the terms' positions in the sorted vocabulary of the rows
         arrival = np.empty(len(present), dtype=np.int64)
@@ -406,7 +426,8 @@ class _Analysed:
         matrix = sparse.csr_matrix((np.ones(len(ids), dtype=np.int64), column[order].astype(index_dtype),
                                     np.concatenate([[0], np.cumsum(lengths)]).astype(index_dtype)),
                                    shape=(len(rows), len(present)))
-        vectorizer = _vectorizer().set_params(vocabulary={str(t): i for i, t in enumerate(self.terms[present])})
+        vocabulary = {str(t): i for i, t in enumerate(self.terms[present])}
+        vectorizer = clone(vectorizer).set_params(vocabulary=vocabulary)
         vectorizer._validate_vocabulary()  # what fitting with a given vocabulary does (sets vocabulary_)
         return vectorizer, matrix, present
 
@@ -447,7 +468,8 @@ def _fit_subset(pairs: pd.DataFrame, digest: str, keep, C: float) -> StanceModel
         columns = np.concatenate([offset + present for offset, (_, _, present) in zip(offsets, restricted)]
                                  + [offsets[-1] + np.arange(len(_DENSE))])
         start = (full.classifier.coef_[:, columns].copy(), full.classifier.intercept_.copy())
-    return _fit(_modelled(modelled.iloc[rows]), *vectorizers, [m for _, m, _ in restricted], C, start)
+    names = np.concatenate([block.terms[present] for block, (_, _, present) in zip(blocks, restricted)])
+    return _fit(_modelled(modelled.iloc[rows]), *vectorizers, [m for _, m, _ in restricted], C, start, names)
 
 
 _FITTED: dict[tuple, StanceModel] = {}  # (training digest, excluded essay, C, settings) -> model
