@@ -229,17 +229,26 @@ def test_a_changed_setting_is_not_read_from_the_cache(monkeypatch):
     ["b a c", "a a d c", "e b", ""],  # the second text brings "d" after "a" and "c", which the first brought
     ["neg_TGT is x", "x should TGT", "should TGT neg_TGT", "z"],
 ])
-def test_analysed_rows_are_the_vectorizers_matrix_entry_for_entry(texts):
+@pytest.mark.parametrize("min_df", [1, 2])
+def test_analysed_rows_are_the_vectorizers_matrix_entry_for_entry(texts, min_df, monkeypatch):
     """The cross-fitted models read their features off one analysis of all pairs; for any subset of rows the
-    matrix is CountVectorizer's, down to the order of the entries within a row (the fit sums in that order)."""
+    matrix is CountVectorizer's, down to the order of the entries within a row (the fit sums in that order),
+    with the features in fewer than MIN_DF of the rows dropped as the vectorizer drops them."""
+    import essaylab.stance_model as stance_model
     from essaylab.stance_model import _Analysed, _vectorizer
 
+    monkeypatch.setattr(stance_model, "MIN_DF", min_df)
     analysed = _Analysed.of(texts)
     for rows in ([0, 1, 2, 3], [1, 2], [2, 0], [3, 1]):
         rows = np.array(sorted(rows))
-        vectorizer, got, present = analysed.restricted(rows)
         reference = _vectorizer()
-        expected = reference.fit_transform([texts[r] for r in rows])
+        try:
+            expected = reference.fit_transform([texts[r] for r in rows])
+        except ValueError:  # no term in MIN_DF of these rows: both refuse
+            with pytest.raises(ValueError):
+                analysed.restricted(rows)
+            continue
+        vectorizer, got, present = analysed.restricted(rows)
         assert vectorizer.vocabulary_ == reference.vocabulary_
         assert list(analysed.terms[present]) == list(reference.get_feature_names_out())
         for part in ("indptr", "indices", "data"):
@@ -305,7 +314,7 @@ def test_prefit_fits_the_missing_models_on_two_processes(pairs, tmp_path, monkey
         prefit(small, ["set:heldout"], 0.1)
 
 
-@pytest.mark.parametrize("setting, value", [("BALANCE", "all"), ("TARGET_FEATURES", False)])
+@pytest.mark.parametrize("setting, value", [("BALANCE", "all"), ("TARGET_FEATURES", False), ("MIN_DF", 1)])
 def test_worker_processes_fit_with_the_callers_settings(pairs, tmp_path, monkeypatch, setting, value):
     """Worker processes import the module afresh, with its defaults; prefit hands them the caller's settings,
     so a model stored under a setting's cache key is the model fitted with that setting (and the workers
@@ -327,7 +336,7 @@ def test_worker_processes_fit_with_the_callers_settings(pairs, tmp_path, monkeyp
         expected = _fit_subset(small, digest, _kept(name), 0.1)
         assert stored.feature_names() == expected.feature_names()
         assert stored.classifier.coef_.tobytes() == expected.classifier.coef_.tobytes()
-    default = {"BALANCE": "target", "TARGET_FEATURES": True}[setting]
+    default = {"BALANCE": "target", "TARGET_FEATURES": True, "MIN_DF": 2}[setting]
     monkeypatch.setattr(stance_model, setting, default)
     assert not cache.exists(_model_key(digest, "set:gold", 0.1))  # nothing was stored under the default
 
