@@ -419,7 +419,7 @@ class _Analysed:
         lengths = self.starts[rows + 1] - self.starts[rows]
         ids = np.concatenate([self.ids[self.starts[r]:self.starts[r + 1]] for r in rows]) if len(rows) else \
             np.zeros(0, dtype=np.int64)
-        if vectorizer.min_df != 1:  # an integer (a count of rows), as the project's vectorizers use
+        if vectorizer.min_df != 1:
             terms, counts = np.unique(ids, return_counts=True)  # a row holds each term once: counts are dfs
             frequent = np.isin(ids, terms[counts >= vectorizer.min_df])
             lengths = np.bincount(np.repeat(np.arange(len(rows)), lengths)[frequent], minlength=len(rows))
