@@ -156,14 +156,17 @@ def test_analysed_rows_refuse_a_proportional_min_df():
         _Analysed.of(["a b", "a c"]).restricted(np.array([0, 1]), _vectorizer().set_params(min_df=0.5))
 
 
-def test_cross_fitted_mention_models_are_a_fit_from_scratch_bit_for_bit(sentences):
+@pytest.mark.parametrize("leave_out", ["set", "fold"])
+def test_cross_fitted_mention_models_are_a_fit_from_scratch_bit_for_bit(sentences, leave_out):
     """A cross-fitted mention model reads its features off one analysis of all sentences: it is fit_mentions
-    of the kept sentences, weight for weight."""
+    of the kept sentences (without the set, or its whole fold), weight for weight."""
     from essaylab.mention_model import _digest, _fit_without
+    from essaylab.stance_model import folds
 
     targets = tuple(TARGET_IDS)
-    name = f"set:{sentences['set'].iloc[-1]}"
-    kept = sentences[sentences["set"] != name[len("set:"):]]
+    left_out = (sentences["set"].iloc[-1],) if leave_out == "set" else folds(sentences["set"])[sentences["set"].iloc[-1]]
+    name = "set:" + ",".join(left_out)
+    kept = sentences[~sentences["set"].isin(left_out)]
     fast, reference = _fit_without(sentences, name, targets, _digest(sentences)), fit_mentions(kept, list(targets))
     assert fast.n_sentences == reference.n_sentences < len(sentences)
     assert list(fast.names) == list(reference.names)

@@ -126,6 +126,26 @@ def test_leave_one_set_out_leaves_the_whole_set_out(pairs):
         _exclusions(corpus, pairs, "writer")
 
 
+def test_leave_one_fold_out_leaves_the_set_and_its_fold_out(pairs):
+    """Every set is in exactly one fold; the folds are of near-equal size and do not depend on the order of
+    the sets; an essay's fold exclusion names its own set and the rest of its fold, and the model fitted
+    for it keeps exactly the pairs of the other folds."""
+    from essaylab.stance_model import FOLDS, _exclusions, _kept, folds
+
+    groups = folds(pairs["set"])
+    names = sorted(set(pairs["set"]))
+    assert set(groups) == set(names) and all(name in groups[name] for name in names)
+    distinct = set(groups.values())
+    assert len(distinct) == min(FOLDS, len(names)) and sum(map(len, distinct)) == len(names)
+    assert max(map(len, distinct)) - min(map(len, distinct)) <= 1
+    assert folds(pairs["set"].iloc[::-1]) == groups
+    corpus = load_corpus(VALIDATION / "dev2" / "essays")
+    (by_fold,) = set(_exclusions(corpus, pairs, "fold").values())
+    assert by_fold == "set:" + ",".join(groups["dev2"]) and len(groups["dev2"]) > 1
+    kept = _kept(by_fold)(pairs)
+    assert not kept[pairs["set"].isin(groups["dev2"])].any() and kept[~pairs["set"].isin(groups["dev2"])].all()
+
+
 def test_a_new_essay_with_opposite_views_added_to_the_seeds(pairs, seeds_copy):
     """An essay whose views run against the seeds', added to them (test4's hawkish column: for strikes on
     cartels and for Trump, against the USMCA and China; labelled by models fitted without it, since test4
@@ -265,13 +285,15 @@ def test_the_model_of_all_pairs_is_fit_model_bit_for_bit(pairs):
     assert fast.classifier.intercept_.tobytes() == reference.classifier.intercept_.tobytes()
 
 
-@pytest.mark.parametrize("leave_out", ["essay", "set"])
+@pytest.mark.parametrize("leave_out", ["essay", "set", "fold"])
 def test_cross_fitted_models_match_a_fit_from_scratch(pairs, leave_out):
     """A cross-fitted model starts from the full model's weights; it has the features a fit from scratch
     has, and the solver stops close to the same optimum: nearly the same labels and scores."""
-    from essaylab.stance_model import _digest, _fit_subset, _kept
+    from essaylab.stance_model import _digest, _fit_subset, _kept, folds
 
-    name = f"set:{pairs['set'].iloc[-1]}" if leave_out == "set" else pairs["essay_key"].iloc[0]
+    last = pairs["set"].iloc[-1]
+    name = {"essay": pairs["essay_key"].iloc[0], "set": f"set:{last}",
+            "fold": "set:" + ",".join(folds(pairs["set"])[last])}[leave_out]
     fast = _fit_subset(pairs, _digest(pairs), _kept(name), 0.1)
     reference = fit_model(pairs[_kept(name)(pairs)], 0.1)
     assert fast.n_pairs == reference.n_pairs < len(pairs)

@@ -139,24 +139,32 @@ def test_compare_rules_counts_every_cell_once_per_rule(inputs, set_copy):
     assert table.loc["any lean is a position", "same"] >= table.loc["as notebook 04", "same"]
 
 
-def test_training_sets_are_scored_without_their_whole_set(inputs, set_copy, monkeypatch):
-    """LEAVE_OUT "set": a training set's essays are labelled by the model fitted without the whole set (one
-    writer), so the report's method columns are its "by set" columns, and only that model is prefitted, not
-    one per essay; with "essay" the essays' own models are asked for too."""
+def test_training_sets_are_scored_without_their_fold(inputs, set_copy, monkeypatch):
+    """LEAVE_OUT "fold": a training set's essays are labelled by the model fitted without the set's whole
+    fold (its writer and the other sets of its fold), so the report's method columns are its "by set"
+    columns, and only that model is prefitted, for the stance and the mention model alike; with "set" the
+    model without the set alone, and with "essay" the essays' own models too."""
     from essaylab import validation
+    from essaylab.stance_model import folds
 
     training, mentions = inputs
-    asked = []
+    asked, asked_mentions = [], []
     monkeypatch.setattr(validation, "prefit", lambda pairs, names: asked.append(set(names)))
+    monkeypatch.setattr(validation, "prefit_mentions", lambda sentences, names, path: asked_mentions.append(set(names)))
     monkeypatch.setenv("ESSAYLAB_CACHE", "off")
+    fold = "set:" + ",".join(folds(training["set"])[SEALED])
+    assert SEALED in fold and "," in fold
     report = score_sets({SEALED: set_copy}, training, mentions, None, TARGET_IDS, RULE)[SEALED]
-    assert asked[-1] == {f"set:{SEALED}"}
+    assert asked[-1] == {fold} and asked_mentions[-1] == {fold}
     for system, by_set in zip(["learned", "learned_given"], BY_SET.values()):
         assert report.summary[ALL_SYSTEMS[system]] == report.summary[by_set]
+    monkeypatch.setattr(validation, "LEAVE_OUT", "set")
+    score_sets({SEALED: set_copy}, training, mentions, None, TARGET_IDS, RULE)
+    assert asked[-1] == {f"set:{SEALED}"} and asked_mentions[-1] == {f"set:{SEALED}"}
     monkeypatch.setattr(validation, "LEAVE_OUT", "essay")
     score_sets({SEALED: set_copy}, training, mentions, None, TARGET_IDS, RULE)
     essays = set(training.loc[training["set"] == SEALED, "essay_key"])
-    assert asked[-1] == essays | {f"set:{SEALED}"} and len(essays) == 4
+    assert asked[-1] == essays | {fold} and len(essays) == 4 and asked_mentions[-1] == {f"set:{SEALED}"}
 
 
 def _pair(labelled=True, detected=True, gold="favor", learned="favor", basis="model"):

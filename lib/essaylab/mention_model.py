@@ -182,7 +182,7 @@ def _fit_without(sentences: pd.DataFrame, excluded: str, targets: tuple, digest:
     three sets, that warm start moved held-out probabilities by up to 0.16 and changed up to 5 decisions
     per set at the threshold, 3 of them on the seeds; a tighter tolerance removed most of that and most of
     the time saved.)"""
-    from .stance_model import _Analysed
+    from .stance_model import _Analysed, _left_out_sets
 
     if not excluded:
         return fit_mentions(sentences, list(targets))
@@ -190,7 +190,7 @@ def _fit_without(sentences: pd.DataFrame, excluded: str, targets: tuple, digest:
     if digest not in _ANALYSED:
         _ANALYSED.clear()  # one training set at a time
         _ANALYSED[digest] = _Analysed.of(_texts(sentences), _vectorizer())
-    rows = np.flatnonzero((sentences["set"] != excluded[len("set:"):]).to_numpy())
+    rows = np.flatnonzero((~sentences["set"].isin(_left_out_sets(excluded))).to_numpy())
     vectorizer, X, present = _ANALYSED[digest].restricted(rows, _vectorizer())
     kept = sentences.iloc[rows]
     return MentionModel(vectorizer, _classifiers(X, kept, list(targets)), len(kept), _ANALYSED[digest].terms[present])
@@ -204,7 +204,7 @@ def _store_models(sentences: pd.DataFrame, digest: str, targets: tuple, excluded
 
 
 def prefit(sentences: pd.DataFrame, excluded, targets_path: str | None = None) -> int:
-    """Fit the mention models named in ``excluded`` ("" or ``set:<name>``) that the disk cache does not hold
+    """Fit the mention models named in ``excluded`` ("" or ``set:<name>[,<name>...]``) that the disk cache does not hold
     yet on all cores and store them there (as :func:`essaylab.stance_model.prefit` does for the stance
     models; the same models, fitted earlier). Return how many were fitted."""
     from . import cache, workers
@@ -227,9 +227,12 @@ def trained_mentions(sentences: pd.DataFrame, targets_path: str | None = None) -
 
 
 def learned_mentions(evidence: pd.DataFrame, corpus, sentences: pd.DataFrame,
-                     targets_path: str | None = None, threshold: float = THRESHOLD) -> pd.DataFrame:
+                     targets_path: str | None = None, threshold: float = THRESHOLD,
+                     leave_out: str = "set") -> pd.DataFrame:
     """Evidence rows (columns of :func:`essaylab.stance.stance_evidence`) for the targets the mention model
-    finds in sentences where the rules found no mention of them; ``via`` "learned".
+    finds in sentences where the rules found no mention of them; ``via`` "learned". An essay of the labelled
+    sets is read by the model fitted without its whole set (``leave_out="set"``) or its set's fold
+    (``"fold"``; :data:`essaylab.stance_model.FOLDS`).
 
     Each essay's rows are cached on disk (:mod:`essaylab.cache`), keyed by what the rules' rows depend on
     (text, date, targets file, code), the mention training data, the essay's exclusion and the threshold.
@@ -242,7 +245,9 @@ def learned_mentions(evidence: pd.DataFrame, corpus, sentences: pd.DataFrame,
     if not essays or sentences.empty:
         return pd.DataFrame(columns=_EVIDENCE_COLUMNS)
     targets = tuple(t.id for t in load_targets(targets_path)[0])
-    exclusions = _exclusions(corpus, sentences, "set")
+    if leave_out not in ("set", "fold"):
+        raise ValueError(f"a mention model leaves out a set or a fold, not {leave_out!r}")
+    exclusions = _exclusions(corpus, sentences, leave_out)
     digest = _digest(sentences)
     keys = [cache.key("learned-mentions", _evidence_key(e, targets_path), digest, exclusions[e.id], repr(targets),
                       repr(threshold)) for e in essays]
@@ -297,9 +302,10 @@ def _learned_rows(model: MentionModel, group: pd.DataFrame, found: dict, thresho
 
 
 def add_learned_mentions(evidence: pd.DataFrame, corpus, sentences: pd.DataFrame,
-                         targets_path: str | None = None, threshold: float = THRESHOLD) -> pd.DataFrame:
+                         targets_path: str | None = None, threshold: float = THRESHOLD,
+                         leave_out: str = "set") -> pd.DataFrame:
     """The rules' evidence plus :func:`learned_mentions`, in essay and sentence order."""
-    extra = learned_mentions(evidence, corpus, sentences, targets_path, threshold)
+    extra = learned_mentions(evidence, corpus, sentences, targets_path, threshold, leave_out)
     if extra.empty:
         return evidence
     order = {e.id: i for i, e in enumerate(corpus)}
@@ -308,16 +314,19 @@ def add_learned_mentions(evidence: pd.DataFrame, corpus, sentences: pd.DataFrame
     return both.drop(columns="_o").reset_index(drop=True)
 
 
-def join_with_mentions(labelled_set, labels_path, sentences: pd.DataFrame, targets_path: str | None = None):
+def join_with_mentions(labelled_set, labels_path, sentences: pd.DataFrame, targets_path: str | None = None,
+                       leave_out: str = "set"):
     """``(evidence, joined)`` for a labelled set with learned mentions added: the evidence of
-    :func:`add_learned_mentions` and its :func:`essaylab.stance.join_labels` table (cached on disk,
-    keyed by the labels, the set's rule evidence and the mention training data)."""
+    :func:`add_learned_mentions` (its essays read by mention models fitted without their set, or fold, as
+    ``leave_out`` says) and its :func:`essaylab.stance.join_labels` table (cached on disk, keyed by the
+    labels, the set's evidence with its learned mentions and the mention training data)."""
     from pathlib import Path
 
     from . import cache
     from .stance import join_labels, read_labels
 
-    evidence = add_learned_mentions(labelled_set.evidence, labelled_set.corpus, sentences, targets_path)
+    evidence = add_learned_mentions(labelled_set.evidence, labelled_set.corpus, sentences, targets_path,
+                                    leave_out=leave_out)
     key = cache.key("labelled-set-mentions", Path(labels_path).read_text(encoding="utf-8"), _digest(sentences),
                     cache.frame_digest(evidence),
                     str(targets_path or ""))

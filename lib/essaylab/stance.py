@@ -1077,9 +1077,10 @@ def validate(essays_dir: str | Path, labels_path: str | Path, targets_path: str 
     ``training`` pairs (:func:`essaylab.stance_model.training_pairs`), for the
     hybrid of rules and learned model (``learned``, ``learned_given``; essays in
     the training data are labelled by a model fitted without them, or without their whole labelled set
-    with ``leave_out="set"``). Given
+    with ``leave_out="set"``, or without their set's fold with ``"fold"``). Given
     ``mentions`` (:func:`essaylab.mention_model.mention_sentences`), the learned
-    mention model's pairs are added to the rules' (end to end).
+    mention model's pairs are added to the rules' (end to end), read by mention models fitted without the
+    essay's set (or fold, with ``"fold"``).
     """
     import sklearn
 
@@ -1106,7 +1107,8 @@ def _validate(essays_dir, labels_path, targets_path, training, mentions,
     if mentions is not None:
         from .mention_model import join_with_mentions
 
-        _, joined = join_with_mentions(labelled, labels_path, mentions, str(targets_path) if targets_path else None)
+        _, joined = join_with_mentions(labelled, labels_path, mentions, str(targets_path) if targets_path else None,
+                                       leave_out="set" if leave_out == "essay" else leave_out)
     systems = dict(SYSTEMS)
     if training is not None:
         from .stance_model import SYSTEMS as LEARNED, add_learned

@@ -50,7 +50,7 @@ import pandas as pd
 from scipy import sparse
 from threadpoolctl import threadpool_limits
 
-__all__ = ["C", "SYSTEMS", "TRAINING_SETS", "LabelledSet", "StanceModel", "labelled_set_paths", "load_labelled_sets",
+__all__ = ["C", "FOLDS", "SYSTEMS", "TRAINING_SETS", "LabelledSet", "StanceModel", "folds", "labelled_set_paths", "load_labelled_sets",
            "training_pairs", "sample_weights", "fit_model", "trained_model", "apply_model", "add_learned", "prefit"]
 
 # The labelled sets the stance and mention models are trained on: folders of ``validation/stance`` and
@@ -494,23 +494,50 @@ def _digest(pairs: pd.DataFrame) -> str:
     return frame_digest(pairs)
 
 
+# Labelled sets per fold when an essay is scored leave one fold out (``leave_out="fold"``): the sets, in
+# sorted order, are dealt round-robin into FOLDS groups, and an essay's model is fitted without its set's
+# whole group. One fold is several sets, so this is stricter than leaving only the set out (each model
+# trains on about (FOLDS - 1) / FOLDS of the sets, never on the essay's writer) and fits FOLDS models
+# instead of one per set (notebook 04's cold validation fitted 32 stance and 31 mention models for it).
+FOLDS = 8
+
+
+def folds(sets, n_folds: int = FOLDS) -> dict[str, tuple[str, ...]]:
+    """Set name -> the sets of its fold (its own included): ``sets``' distinct names sorted and dealt
+    round-robin into ``n_folds`` groups, so the assignment depends on the names only, not on their order.
+
+    >>> folds(["b", "a", "c", "d", "a"], 2)
+    {'a': ('a', 'c'), 'c': ('a', 'c'), 'b': ('b', 'd'), 'd': ('b', 'd')}
+    """
+    names = sorted(set(sets))
+    groups = [tuple(names[i::n_folds]) for i in range(min(n_folds, len(names)))]
+    return {name: group for group in groups for name in group}
+
+
 def _exclusions(corpus, pairs: pd.DataFrame, leave_out: str = "essay") -> dict[str, str]:
     """Essay id -> what to leave out of training for it: the essay itself if it is in the training data
-    (``leave_out="essay"``), or its whole labelled set, written by one writer (``"set"``, as
-    ``"set:<name>"``); "" when the essay is not in the training data."""
-    if leave_out not in ("essay", "set"):
-        raise ValueError(f"leave_out must be 'essay' or 'set', not {leave_out!r}")
+    (``leave_out="essay"``), its whole labelled set, written by one writer (``"set"``, as
+    ``"set:<name>"``), or its set's fold (``"fold"``, as ``"set:<name>,<name>,..."``: see :data:`FOLDS`);
+    "" when the essay is not in the training data."""
+    if leave_out not in ("essay", "set", "fold"):
+        raise ValueError(f"leave_out must be 'essay', 'set' or 'fold', not {leave_out!r}")
     set_of = dict(zip(pairs["essay_key"], pairs["set"]))
     keys = {essay.id: _text_digest(essay.text) for essay in corpus}
-    if leave_out == "set":
-        return {essay_id: f"set:{set_of[key]}" if key in set_of else "" for essay_id, key in keys.items()}
-    return {essay_id: key if key in set_of else "" for essay_id, key in keys.items()}
+    if leave_out == "essay":
+        return {essay_id: key if key in set_of else "" for essay_id, key in keys.items()}
+    group = folds(pairs["set"]) if leave_out == "fold" else {name: (name,) for name in set(pairs["set"])}
+    return {essay_id: "set:" + ",".join(group[set_of[key]]) if key in set_of else "" for essay_id, key in keys.items()}
+
+
+def _left_out_sets(excluded: str) -> list[str]:
+    """The set names an exclusion ``set:<name>[,<name>...]`` (see :func:`_exclusions`) leaves out."""
+    return excluded[len("set:"):].split(",")
 
 
 def _kept(excluded: str):
     """Which training pairs the model named by ``excluded`` is fitted on (see :func:`_model_for`)."""
     if excluded.startswith("set:"):
-        return lambda pairs: pairs["set"] != excluded[len("set:"):]
+        return lambda pairs: ~pairs["set"].isin(_left_out_sets(excluded))
     if excluded:
         return lambda pairs: pairs["essay_key"] != excluded
     return lambda pairs: pd.Series(True, index=pairs.index)
@@ -619,7 +646,7 @@ def apply_model(evidence: pd.DataFrame, corpus, pairs: pd.DataFrame, C: float = 
     ``label, score, basis, cues`` are replaced (``basis`` becomes "cue",
     "model" or ""), the rules' own label is kept as ``rule_label``. Essays of
     ``corpus`` that are in ``pairs`` get a model fitted without them (``leave_out="set"``: without their
-    whole labelled set, as in :func:`add_learned`).
+    whole labelled set, ``"fold"``: without their set's fold, as in :func:`add_learned`).
     """
     out = evidence.assign(rule_label=evidence["label"])
     if len(evidence):
@@ -634,7 +661,8 @@ def add_learned(joined: pd.DataFrame, corpus, pairs: pd.DataFrame, C: float = C,
     """Add the hybrid's labels to :func:`essaylab.stance.join_labels`' table: ``learned`` (end to end, on
     detected mentions only), ``learned_given`` (every labelled pair) and ``learned_why`` (its cues or
     explanation), cross-fitted as in :func:`apply_model`; with ``leave_out="set"`` an essay's whole
-    labelled set (all by one writer) is left out of its model, not only the essay."""
+    labelled set (all by one writer) is left out of its model, not only the essay, and with ``"fold"`` the
+    set's whole fold (:data:`FOLDS`)."""
     hybrid = _hybrid(joined, _exclusions(corpus, pairs, leave_out), pairs, C,
                      ("rules_given", "score_given", "basis_given", "cues_given"))
     given = hybrid["label"].fillna("none").astype(object)

@@ -26,14 +26,15 @@ __all__ = ["ALL_SYSTEMS", "BY_SET", "ERROR_KINDS", "LEAVE_OUT", "CellRule", "Set
            "set_summary", "score_set", "score_sets"]
 
 ALL_SYSTEMS = {**LEARNED_SYSTEMS, **SYSTEMS}
-# The method with the writer's whole set left out of its model (each set has one writer).
-BY_SET = {"learned": "method, leave one set out, end to end", "learned_given": "method, leave one set out, target given"}
-# What an essay of a labelled set is scored without: its whole set ("set": each synthetic set has one writer,
-# and leaving only the essay out keeps the writer's other essays, and habits, in training), or the essay alone
-# ("essay"). "set" is the stricter test of "an essay it has never seen", and fits one model per set instead of
-# one per essay (about 28 fits instead of about 110 for the training sets' 85 essays, which made notebook 04's
-# cold run the slowest step of the 2,000-essay benchmark).
-LEAVE_OUT = "set"
+# The method with the writer's whole set (and the rest of its fold) left out of its model.
+BY_SET = {"learned": "method, leave one fold out, end to end", "learned_given": "method, leave one fold out, target given"}
+# What an essay of a labelled set is scored without: its set's fold ("fold": the set and the others dealt into
+# its group, essaylab.stance_model.FOLDS), its whole set ("set": each synthetic set has one writer, and leaving
+# only the essay out keeps the writer's other essays, and habits, in training), or the essay alone ("essay").
+# "set" and "fold" are the stricter tests of "an essay it has never seen"; "fold" is stricter still (each model
+# trains on about 7/8 of the sets) and fits 8 stance and 8 mention models instead of one of each per set (32
+# and 31 with thirty-two training sets: about 40 s of CPU in notebook 04's cold run, growing with every set).
+LEAVE_OUT = "fold"
 # Columns of the labelled pairs a report keeps (enough to say which part of the method decided).
 _DECIDED_COLUMNS = ["essay", "target", "gold", "learned", "learned_given", "basis_given"]
 
@@ -72,7 +73,7 @@ def set_summary(name: str, labelled: pd.DataFrame, scores: pd.DataFrame, by_set:
 
     ``labelled`` is :func:`essaylab.stance_model.add_learned`'s table, ``scores`` its
     :func:`essaylab.stance.evaluate` with :data:`ALL_SYSTEMS` as column names, ``by_set`` the same
-    table cross-fitted with ``leave_out="set"``.
+    table cross-fitted with ``leave_out="fold"`` (the set left out with the rest of its fold).
     """
     row = scores[scores["target"] == "ALL"].iloc[0]
     row_set = evaluate(by_set, list(BY_SET)).rename(columns=BY_SET).iloc[0]
@@ -96,10 +97,10 @@ def _compute(name: str, folder: Path, training: pd.DataFrame, mention_training: 
     labels_path = folder / "labels.csv"
     read = labelled_set or load_labelled_sets({folder.name: (folder / "essays", labels_path)}, targets_path)[folder.name]
     essays = read.corpus
-    rule_evidence, joined = join_with_mentions(read, labels_path, mention_training, targets_path)
+    rule_evidence, joined = join_with_mentions(read, labels_path, mention_training, targets_path, _mention_leave_out())
     labelled = add_learned(joined, essays, training, leave_out=LEAVE_OUT)
     scores = evaluate(labelled, list(ALL_SYSTEMS)).rename(columns=ALL_SYSTEMS)
-    by_set = labelled if LEAVE_OUT == "set" else add_learned(joined, essays, training, leave_out="set")
+    by_set = labelled if LEAVE_OUT != "essay" else add_learned(joined, essays, training, leave_out="fold")
     summary = set_summary(name, labelled, scores, by_set)
     comparison = None
     if (folder / "positions.csv").is_file():  # the writer's reading of each essay as a whole
@@ -112,6 +113,11 @@ def _compute(name: str, folder: Path, training: pd.DataFrame, mention_training: 
     return SetReport(summary, comparison, decided)
 
 
+def _mention_leave_out() -> str:
+    """How the mention models cross-fit for :data:`LEAVE_OUT` (they leave out a set or a fold, never one essay)."""
+    return "set" if LEAVE_OUT == "essay" else LEAVE_OUT
+
+
 def score_set(name: str, folder: str | Path, training: pd.DataFrame, mention_training: pd.DataFrame,
               targets_path: str | Path | None, target_ids: Sequence[str], rule: CellRule = CellRule(),
               labelled_set: LabelledSet | None = None) -> SetReport:
@@ -119,8 +125,8 @@ def score_set(name: str, folder: str | Path, training: pd.DataFrame, mention_tra
 
     The method is the hybrid of rules and learned model, with learned mentions
     (:func:`essaylab.mention_model.join_with_mentions`), each essay labelled by models fitted
-    without its whole labelled set, or without the essay alone if :data:`LEAVE_OUT` says "essay" (the
-    ``by set`` columns always leave the set out). ``labelled_set`` is the
+    without its set's fold, its whole labelled set or the essay alone, as :data:`LEAVE_OUT` says (the
+    ``by set`` columns always leave the set out, with its fold unless LEAVE_OUT says "set"). ``labelled_set`` is the
     set already read by :func:`essaylab.stance_model.load_labelled_sets`, if it has been. The report
     is cached on disk by the inputs listed in this module's docstring.
     """
@@ -161,19 +167,17 @@ def score_sets(folders: Mapping[str, str | Path], training: pd.DataFrame, mentio
     # each set, or each essay, left out; the model of all pairs for a set that is not training data), fitted
     # at once on all cores before the reports that are not cached yet read them; each report would otherwise
     # fit its own few one by one.
-    needed = set()
+    needed, mentions_needed = set(), set()
     for folder in map(Path, folders.values()):
         if (folder / "labels.csv").is_file():
             read = (labelled_sets or {}).get(folder.name)
             corpus = read.corpus if read is not None else load_corpus(folder / "essays")
             needed |= set(_exclusions(corpus, training, LEAVE_OUT).values())
-            if LEAVE_OUT != "set":
-                needed |= set(_exclusions(corpus, training, "set").values())  # the summary's "by set" columns
+            if LEAVE_OUT == "essay":
+                needed |= set(_exclusions(corpus, training, "fold").values())  # the summary's "by set" columns
+            mentions_needed |= set(_exclusions(corpus, mention_training, _mention_leave_out()).values())
     prefit(training, needed)
-    names = [Path(folder).name for folder in folders.values()]  # the mention model's sets are named by folder
-    in_mentions = set(mention_training["set"])
-    prefit_mentions(mention_training, {f"set:{name}" if name in in_mentions else "" for name in names},
-                    str(targets_path) if targets_path else None)
+    prefit_mentions(mention_training, mentions_needed, str(targets_path) if targets_path else None)
     reports = {}
     for name, folder in folders.items():
         folder = Path(folder)
