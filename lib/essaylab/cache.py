@@ -3,8 +3,12 @@
 Sentence splitting and word tokenization are the costly steps every notebook
 repeats. Their results for one essay depend only on the essay's raw text and
 on the library code and word lists that produce them, so they are stored under
-a key made of both: ``.cache/essays/<sha256>.pkl``. Editing an essay, the
-tokenizer or a word list gives new keys; stale files are simply never read.
+a key made of both, in a folder per version of the library code:
+``.cache/<code version>/<sha256>.pkl``. Editing an essay, the tokenizer or a word
+list gives new keys; stale files are never read, and :func:`prune` (called at
+the start of every ``essaylab.run``) deletes the folders of all but the most
+recent versions of the code, so the cache does not grow without bound while the
+code changes.
 
 The cache is safe to delete at any time (``make clean``), is git-ignored, and
 can be switched off with ``ESSAYLAB_CACHE=off``. Writes are atomic (a temporary
@@ -16,6 +20,8 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import re
+import shutil
 import tempfile
 from functools import lru_cache
 from importlib import resources
@@ -24,7 +30,7 @@ from pathlib import Path
 from .paths import cache_dir
 
 __all__ = ["code_version", "essay_key", "key", "load", "store", "enabled", "exists", "frame_digest", "files_digest", "cached",
-           "memoized"]
+           "memoized", "prune"]
 
 
 def enabled() -> bool:
@@ -67,7 +73,31 @@ def key(*parts: str) -> str:
 
 
 def _path(key: str) -> Path:
-    return cache_dir() / "essays" / f"{key}.pkl"
+    return cache_dir() / code_version() / f"{key}.pkl"
+
+
+# A folder of one code version's entries (code_version's 16 hex digits), or the single folder that held every
+# version's entries before the cache was split by version.
+_VERSION_FOLDER = re.compile(r"[0-9a-f]{16}|essays")
+
+
+def prune(keep: int = 2) -> list[Path]:
+    """Delete the cached entries of older versions of the library code; return the folders deleted.
+
+    Every key includes :func:`code_version`, so an entry written by other code is never read again
+    by this code. The folder of the current version is kept, and so are the ``keep - 1`` most recently
+    written folders of other versions (switching back to a branch finds its cache); the rest go. Other
+    files and folders in the cache folder are left alone. Nothing happens with the cache off.
+    """
+    if not enabled() or not cache_dir().is_dir():
+        return []
+    current = code_version()
+    others = [p for p in cache_dir().iterdir() if p.is_dir() and _VERSION_FOLDER.fullmatch(p.name) and p.name != current]
+    others.sort(key=lambda p: (p.stat().st_mtime, p.name), reverse=True)
+    removed = others[max(0, keep - 1):]
+    for folder in removed:
+        shutil.rmtree(folder, ignore_errors=True)
+    return removed
 
 
 def load(key: str) -> dict | None:

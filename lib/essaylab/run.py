@@ -73,6 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--prepare-min", type=int, default=PREPARE_MIN,
                         help="warm the cache first (essaylab.prepare) when the corpus has at least this many essays")
     args = parser.parse_args(argv)
+    from . import cache
+
+    cache.prune()  # entries of older library code are never read again
     if _count_essays() >= args.prepare_min:
         from .prepare import main as prepare
 
