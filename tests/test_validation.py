@@ -216,3 +216,18 @@ def test_coder_summary_counts_pairs_and_kappas():
     pairs, row = coder_summary(a, a.drop(index=1))
     assert row["pairs (either coder)"] == 3 and row["pairs (both coders)"] == 2
     assert row["kappa, stance where both saw a mention"] == 1.0 and row["kappa, mention + stance"] < 1.0
+
+
+def test_labelled_folders_lists_training_sets_first_then_the_others(tmp_path):
+    from essaylab.stance_model import TRAINING_SETS
+    from essaylab.validation import labelled_folders
+
+    for name in ("zeta", "dev2", "alpha", "heldout", "nolabels"):
+        (tmp_path / name).mkdir()
+        if name != "nolabels":
+            (tmp_path / name / "labels.csv").write_text("essay,sentence,text,target,label\n", encoding="utf-8")
+    folders = labelled_folders(tmp_path, ["gold", "heldout", "dev2"])
+    assert list(folders) == ["heldout", "dev2", "alpha", "zeta"]
+    assert folders["dev2"] == (tmp_path / "dev2", True) and folders["zeta"] == (tmp_path / "zeta", False)
+    real = labelled_folders(VALIDATION)  # the project's sets: every training set but the seeds' gold.csv
+    assert [name for name, (_, training) in real.items() if training] == [s for s in TRAINING_SETS if s != "gold"]

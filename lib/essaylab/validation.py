@@ -22,7 +22,7 @@ from .stance import SYSTEMS, aggregate_stance, compare_positions, evaluate
 from .stance_model import SYSTEMS as LEARNED_SYSTEMS, LabelledSet, add_learned, apply_model, load_labelled_sets, prefit
 
 __all__ = ["ALL_SYSTEMS", "BY_SET", "ERROR_KINDS", "LEAVE_OUT", "CellRule", "SetReport", "compare_rules",
-           "coder_summary", "decided_by", "error_kind", "errors", "label_scores", "margins", "right_by_decider",
+           "coder_summary", "decided_by", "error_kind", "errors", "label_scores", "labelled_folders", "margins", "right_by_decider",
            "set_summary", "score_set", "score_sets"]
 
 ALL_SYSTEMS = {**LEARNED_SYSTEMS, **SYSTEMS}
@@ -66,6 +66,19 @@ class SetReport:
     summary: dict
     comparison: pd.DataFrame | None
     decided: pd.DataFrame = field(repr=False)
+
+
+def labelled_folders(validation_dir: str | Path, training_sets: Sequence[str] = stance_model.TRAINING_SETS
+                     ) -> dict[str, tuple[Path, bool]]:
+    """The labelled sets to score: set name -> (folder, whether it is training data), for every folder of
+    ``validation_dir`` with a ``labels.csv``. The training sets come first, in ``training_sets``' order
+    (their "gold" entry, the seed essays' ``gold.csv``, is not a folder and is left out), then the other
+    sets (sealed tests not yet in training) by name. So a set added to the folder, or to the training
+    sets, is scored without another list to keep."""
+    validation_dir = Path(validation_dir)
+    found = {p.parent.name: p.parent for p in validation_dir.glob("*/labels.csv")}
+    order = [name for name in training_sets if name in found] + sorted(set(found) - set(training_sets))
+    return {name: (found[name], name in training_sets) for name in order}
 
 
 def set_summary(name: str, labelled: pd.DataFrame, scores: pd.DataFrame, by_set: pd.DataFrame) -> dict:
