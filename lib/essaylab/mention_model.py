@@ -182,18 +182,15 @@ def _fit_without(sentences: pd.DataFrame, excluded: str, targets: tuple, digest:
     three sets, that warm start moved held-out probabilities by up to 0.16 and changed up to 5 decisions
     per set at the threshold, 3 of them on the seeds; a tighter tolerance removed most of that and most of
     the time saved.)"""
-    from .stance_model import _Analysed, _left_out_sets
+    from .stance_model import _Analysed, _latest, _left_out_sets
 
     if not excluded:
         return fit_mentions(sentences, list(targets))
-    digest = digest or _digest(sentences)
-    if digest not in _ANALYSED:
-        _ANALYSED.clear()  # one training set at a time
-        _ANALYSED[digest] = _Analysed.of(_texts(sentences), _vectorizer())
+    analysed = _latest(_ANALYSED, digest or _digest(sentences), lambda: _Analysed.of(_texts(sentences), _vectorizer()))
     rows = np.flatnonzero((~sentences["set"].isin(_left_out_sets(excluded))).to_numpy())
-    vectorizer, X, present = _ANALYSED[digest].restricted(rows, _vectorizer())
+    vectorizer, X, present = analysed.restricted(rows, _vectorizer())
     kept = sentences.iloc[rows]
-    return MentionModel(vectorizer, _classifiers(X, kept, list(targets)), len(kept), _ANALYSED[digest].terms[present])
+    return MentionModel(vectorizer, _classifiers(X, kept, list(targets)), len(kept), analysed.terms[present])
 
 
 def _store_models(sentences: pd.DataFrame, digest: str, targets: tuple, excluded: list[str]) -> None:
@@ -226,28 +223,34 @@ def trained_mentions(sentences: pd.DataFrame, targets_path: str | None = None) -
     return _model_for(sentences, _digest(sentences), "", tuple(t.id for t in load_targets(targets_path)[0]))
 
 
+def _mention_exclusions(corpus, sentences: pd.DataFrame, leave_out: str) -> dict[str, str]:
+    """Essay id -> the mention model it is read by (:func:`essaylab.stance_model._exclusions`): a mention
+    model leaves out an essay's whole set or its fold, never the essay alone (``"essay"`` reads as ``"set"``)."""
+    from .stance_model import _exclusions
+
+    return _exclusions(corpus, sentences, "set" if leave_out == "essay" else leave_out)
+
+
 def learned_mentions(evidence: pd.DataFrame, corpus, sentences: pd.DataFrame,
                      targets_path: str | None = None, threshold: float = THRESHOLD,
                      leave_out: str = "set") -> pd.DataFrame:
     """Evidence rows (columns of :func:`essaylab.stance.stance_evidence`) for the targets the mention model
     finds in sentences where the rules found no mention of them; ``via`` "learned". An essay of the labelled
-    sets is read by the model fitted without its whole set (``leave_out="set"``) or its set's fold
-    (``"fold"``; :data:`essaylab.stance_model.FOLDS`).
+    sets is read by the model fitted without its whole set (``leave_out="set"``, and ``"essay"``: a mention
+    model never leaves out one essay alone, since its writer's other essays would stay in training) or its
+    set's fold (``"fold"``; :data:`essaylab.stance_model.FOLDS`).
 
     Each essay's rows are cached on disk (:mod:`essaylab.cache`), keyed by what the rules' rows depend on
     (text, date, targets file, code), the mention training data, the essay's exclusion and the threshold.
     """
     from . import cache
     from .stance import _EVIDENCE_COLUMNS, _evidence_key, load_targets
-    from .stance_model import _exclusions
 
     essays = list(corpus)
     if not essays or sentences.empty:
         return pd.DataFrame(columns=_EVIDENCE_COLUMNS)
     targets = tuple(t.id for t in load_targets(targets_path)[0])
-    if leave_out not in ("set", "fold"):
-        raise ValueError(f"a mention model leaves out a set or a fold, not {leave_out!r}")
-    exclusions = _exclusions(corpus, sentences, leave_out)
+    exclusions = _mention_exclusions(corpus, sentences, leave_out)
     digest = _digest(sentences)
     keys = [cache.key("learned-mentions", _evidence_key(e, targets_path), digest, exclusions[e.id], repr(targets),
                       repr(threshold)) for e in essays]

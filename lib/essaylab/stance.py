@@ -1080,7 +1080,7 @@ def validate(essays_dir: str | Path, labels_path: str | Path, targets_path: str 
     with ``leave_out="set"``, or without their set's fold with ``"fold"``). Given
     ``mentions`` (:func:`essaylab.mention_model.mention_sentences`), the learned
     mention model's pairs are added to the rules' (end to end), read by mention models fitted without the
-    essay's set (or fold, with ``"fold"``).
+    essay's set (or fold, with ``"fold"``; :func:`essaylab.mention_model.learned_mentions`).
     """
     import sklearn
 
@@ -1108,7 +1108,7 @@ def _validate(essays_dir, labels_path, targets_path, training, mentions,
         from .mention_model import join_with_mentions
 
         _, joined = join_with_mentions(labelled, labels_path, mentions, str(targets_path) if targets_path else None,
-                                       leave_out="set" if leave_out == "essay" else leave_out)
+                                       leave_out=leave_out)
     systems = dict(SYSTEMS)
     if training is not None:
         from .stance_model import SYSTEMS as LEARNED, add_learned

@@ -381,6 +381,16 @@ def _fit(pairs: pd.DataFrame, vectorizer, target_vectorizer, blocks: list, C: fl
 _ANALYSED: dict[tuple, tuple] = {}
 
 
+def _latest(memory: dict, key, make):
+    """``make()``'s value for ``key``, kept in ``memory`` for the latest key only: the analysis of one
+    training table at a time (here and in :mod:`essaylab.mention_model`), not of every table seen."""
+    if key not in memory:
+        value = make()
+        memory.clear()
+        memory[key] = value
+    return memory[key]
+
+
 @dataclass(frozen=True)
 class _Analysed:
     """One word block of a table of pairs, analysed once: every distinct term, sorted, and for each pair its
@@ -454,16 +464,15 @@ def _fit_subset(pairs: pd.DataFrame, digest: str, keep, C: float) -> StanceModel
       and about one label in a thousand (tested). With all pairs kept it is ``fit_model(pairs)`` bit for
       bit (tested).
     """
-    analysed_key = (digest, TARGET_FEATURES)  # the blocks depend on the setting too
-    if analysed_key not in _ANALYSED:
+    def analyse():
         modelled = _modelled(pairs)
         context = modelled["context"].fillna("")
         blocks = [_Analysed.of(list(context))]
         if TARGET_FEATURES:
             blocks.append(_Analysed.of(_prefixed(context, modelled["target"])))
-        _ANALYSED.clear()  # one training set at a time
-        _ANALYSED[analysed_key] = (modelled, blocks)
-    modelled, blocks = _ANALYSED[analysed_key]
+        return modelled, blocks
+
+    modelled, blocks = _latest(_ANALYSED, (digest, TARGET_FEATURES), analyse)  # the blocks depend on the setting too
     mask = keep(modelled).to_numpy()
     rows = np.flatnonzero(mask)
     restricted = [block.restricted(rows) for block in blocks]

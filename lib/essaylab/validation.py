@@ -17,17 +17,18 @@ import numpy as np
 import pandas as pd
 
 from . import stance_model
-from .mention_model import prefit as prefit_mentions
+from .mention_model import _mention_exclusions, prefit as prefit_mentions
 from .stance import SYSTEMS, aggregate_stance, compare_positions, evaluate
 from .stance_model import SYSTEMS as LEARNED_SYSTEMS, LabelledSet, add_learned, apply_model, load_labelled_sets, prefit
 
 __all__ = ["ALL_SYSTEMS", "BY_SET", "ERROR_KINDS", "LEAVE_OUT", "CellRule", "SetReport", "compare_rules",
-           "coder_summary", "decided_by", "error_kind", "errors", "label_scores", "labelled_folders", "margins", "right_by_decider",
+           "coder_summary", "decided_by", "describe_set", "error_kind", "errors", "label_scores", "labelled_folders", "margins", "right_by_decider",
            "set_summary", "score_set", "score_sets"]
 
 ALL_SYSTEMS = {**LEARNED_SYSTEMS, **SYSTEMS}
-# The method with the writer's whole set (and the rest of its fold) left out of its model.
-BY_SET = {"learned": "method, leave one fold out, end to end", "learned_given": "method, leave one fold out, target given"}
+# The method with the writer's whole set left out of its model (with the rest of its fold, as LEAVE_OUT "fold" does).
+BY_SET = {"learned": "method, writer's set left out, end to end",
+          "learned_given": "method, writer's set left out, target given"}
 # What an essay of a labelled set is scored without: its set's fold ("fold": the set and the others dealt into
 # its group, essaylab.stance_model.FOLDS), its whole set ("set": each synthetic set has one writer, and leaving
 # only the essay out keeps the writer's other essays, and habits, in training), or the essay alone ("essay").
@@ -81,6 +82,21 @@ def labelled_folders(validation_dir: str | Path, training_sets: Sequence[str] = 
     return {name: (found[name], name in training_sets) for name in order}
 
 
+def describe_set(name: str, training: bool, history: Mapping[str, str] | None = None) -> str:
+    """A set's row label: its name, its history (``history[name]``; else a ``test…`` set is "formerly sealed"
+    if it is training data and "sealed test of this version" if not) and whether it is training data.
+
+    >>> describe_set("test3", True), describe_set("test19", False), describe_set("dev4", True)
+    ('test3 (formerly sealed; training)', 'test19 (sealed test of this version; not training)', 'dev4 (training)')
+    >>> describe_set("heldout", True, {"heldout": "rules tuned on it"})
+    'heldout (rules tuned on it; training)'
+    """
+    told = (history or {}).get(name)
+    if told is None and name.startswith("test"):
+        told = "formerly sealed" if training else "sealed test of this version"
+    return f"{name} ({'; '.join(x for x in (told, 'training' if training else 'not training') if x)})"
+
+
 def set_summary(name: str, labelled: pd.DataFrame, scores: pd.DataFrame, by_set: pd.DataFrame) -> dict:
     """One row: the set's size, how its mentions were found and decided, and overall macro-F1 per system.
 
@@ -110,7 +126,7 @@ def _compute(name: str, folder: Path, training: pd.DataFrame, mention_training: 
     labels_path = folder / "labels.csv"
     read = labelled_set or load_labelled_sets({folder.name: (folder / "essays", labels_path)}, targets_path)[folder.name]
     essays = read.corpus
-    rule_evidence, joined = join_with_mentions(read, labels_path, mention_training, targets_path, _mention_leave_out())
+    rule_evidence, joined = join_with_mentions(read, labels_path, mention_training, targets_path, LEAVE_OUT)
     labelled = add_learned(joined, essays, training, leave_out=LEAVE_OUT)
     scores = evaluate(labelled, list(ALL_SYSTEMS)).rename(columns=ALL_SYSTEMS)
     by_set = labelled if LEAVE_OUT != "essay" else add_learned(joined, essays, training, leave_out="fold")
@@ -124,11 +140,6 @@ def _compute(name: str, folder: Path, training: pd.DataFrame, mention_training: 
         comparison = compare_positions(cells, pd.read_csv(folder / "positions.csv"), {e.id: e.author for e in essays})
     decided = labelled.loc[labelled["labelled"] & labelled["detected"], _DECIDED_COLUMNS].reset_index(drop=True)
     return SetReport(summary, comparison, decided)
-
-
-def _mention_leave_out() -> str:
-    """How the mention models cross-fit for :data:`LEAVE_OUT` (they leave out a set or a fold, never one essay)."""
-    return "set" if LEAVE_OUT == "essay" else LEAVE_OUT
 
 
 def score_set(name: str, folder: str | Path, training: pd.DataFrame, mention_training: pd.DataFrame,
@@ -188,7 +199,7 @@ def score_sets(folders: Mapping[str, str | Path], training: pd.DataFrame, mentio
             needed |= set(_exclusions(corpus, training, LEAVE_OUT).values())
             if LEAVE_OUT == "essay":
                 needed |= set(_exclusions(corpus, training, "fold").values())  # the summary's "by set" columns
-            mentions_needed |= set(_exclusions(corpus, mention_training, _mention_leave_out()).values())
+            mentions_needed |= set(_mention_exclusions(corpus, mention_training, LEAVE_OUT).values())
     prefit(training, needed)
     prefit_mentions(mention_training, mentions_needed, str(targets_path) if targets_path else None)
     reports = {}
