@@ -57,6 +57,17 @@ def label(sentence: str, target: str, date: str = "2024-05") -> str:
     ("López Obrador spent six years promising that hugs would beat bullets.", "amlo", "none"),
     ("Sheinbaum keeps promising to restore order.", "sheinbaum", "none"),
     ("Sheinbaum has been promising so far.", "sheinbaum", "favor"),
+    # the target itself as what should (not) be done, after a modal marker; a negator flips it
+    ("A president who wants to fight terrorists should not be deporting their victims.", "deportation", "against"),
+    ("Gang members who are here illegally should be deported first.", "deportation", "favor"),
+    ("The next administration should never again send troops into Mexico.", "military_action", "against"),
+    ("What should the review of the USMCA do?", "usmca", "none"),                  # a question prescribes nothing
+    ("The plan will require Sheinbaum to show up.", "sheinbaum", "none"),          # the target as agent, not act
+    # a prescribed verb's object stops at a coordinated clause with its own subject and verb
+    ("Mexico should keep foreign agents at arm's length, and an American missile on Mexican soil would be "
+     "an act of war.", "military_action", "against"),
+    ("Congress should revive it, expand the Bicentennial Framework, and rebuild the DEA presence.",
+     "security_cooperation", "favor"),
 ])
 def test_sentence_labels(sentence, target, expected):
     assert label(sentence, target) == expected

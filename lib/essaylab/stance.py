@@ -10,7 +10,11 @@ the clause:
   favours the targets in the verb's object; followed by a harm verb
   ("dropping", "end", "avoid") it opposes them. Each further harm word between
   the verb and the target flips the sign ("avoid … a breakdown in cooperation"
-  favours cooperation).
+  favours cooperation). The verb's object stops at a coordinated clause with
+  its own subject ("should keep agents at arm's length, and an American
+  missile … would be"). A modal marker followed by the target itself
+  ("should be deported", "should not be deporting", "must never again send
+  troops") favours it, or opposes it when negated; not in a question.
 * **evaluative harm verbs** ("violated", "hamstrung", "undermined"): the agent
   (a target named before the verb) is opposed; the object (named after it) is
   presented as something damaged, a weaker favour.
@@ -382,6 +386,20 @@ _CLAUSE_BREAK = re.compile(
     r"[;:\u2014\u2013]|\s--\s|,\s+(?:but|yet|while|whereas|although|though)\b"
     r"|\b(?:as long as|because|unless|so that|in order to)\b"
 )
+# ", and an American missile ... would be": a coordinated clause with its own subject (a determiner or pronoun,
+# then a finite verb within a few words). A prescribed verb's object does not reach past it.
+_NEW_SUBJECT = re.compile(
+    r",\s+(?:and|or|and yet)\s+(?:a|an|the|this|that|these|those|its|their|his|her|our|my|your|every|each|"
+    r"any|no|he|she|it|they|we|i|you)\s+(?:[\w'-]+\s+){0,5}?(?:would|will|is|are|was|were|could|can|has|have|had|"
+    r"must|should|might|may|does|did)\b"
+)
+# Right after a prescriptive marker, the target itself as what is (not) to be done: "should not be deporting
+# their victims", "must strike the cartels". Adverbs may come between; a negator flips the sign.
+_MODAL = re.compile(r"(?:should|must|\bto)$")  # the markers after which a verb follows
+_PRESCRIBED = re.compile(
+    r"^\s+(?:(?:also|simply|now|instead|then|finally|again|still|ever|all)\s+)*"
+    r"(?P<neg>(?:not|never|no longer)\s+)?(?:(?:also|simply|now|ever|again|be)\s+)*$"
+)
 _COPULA = re.compile(
     r"\b(?:is|are|was|were|be|been|being|seems?|seemed|remains?|remained|proved|proves|appears?|looks?)"
     r"(?:\s+(?:a|an|the|not|also|equally|very|so|too|particularly|deeply|highly|truly|largely|simply|all|both))*\s*$"
@@ -497,8 +515,12 @@ def classify_sentence(
             return any(mention.end <= r0 < position for r0, _, _ in reporting)
 
         def in_reported_speech(mention: Mention) -> bool:
-            # "Critics warn that <target> would ...": someone else's view, unless the author's own ("I argue").
+            # "Critics warn that <target> would ...": someone else's view, unless the author's own ("I argue"),
+            # or the reporting verb is in a relative clause that the author's prescription follows ("a president
+            # who wants to fight terrorists should not be deporting their victims").
             return any(r1 <= mention.start and not re.search(r"\b(?:i|we)\s+(?:\w+\s+)?$", text[max(c_start, r0 - 12):r0])
+                       and not (re.search(r"\bwho\s+$", text[max(c_start, r0 - 5):r0])
+                                and any(r1 <= p0 < mention.start for p0, _, _ in cues_in("prescriptive")))
                        for r0, r1, _ in reporting)
 
         for m in in_clause:
@@ -527,6 +549,7 @@ def classify_sentence(
             return out
 
         used: set[int] = set()
+        used_targets: set[int] = set()
         if in_clause or _DEMONSTRATIVE.match(clause):
             # 1. Prescriptive marker + support/harm verb -> targets in the object.
             for p0, p1, marker in cues_in("prescriptive"):  # support and harm are scanned only if needed
@@ -546,13 +569,23 @@ def classify_sentence(
                     supports = [v for v in before if v[3] > 0]
                     v0, v1, verb, sign = supports[-1] if supports else before[0]
                     used.add(v0)
-                    if _words_between(text, v1, m.start) > 15:
+                    if _words_between(text, v1, m.start) > 15 or any(
+                            n.start() < m.start for n in _NEW_SUBJECT.finditer(text, v1, c_end)):
                         continue
                     flips = sum(1 for h0, _, _ in cues_in("harm") if v1 <= h0 < m.start)
                     value = sign * (-1) ** flips * (-1 if negated(p0, c_start) or negated(v0, c_start) else 1)
                     kind = "support" if sign > 0 else "harm"
                     add(m, value * weight,
                         f"prescriptive '{marker}' + {kind} '{verb}'{' (flipped by harm word)' if flips % 2 else ''}")
+            for p0, p1, marker in cues_in("prescriptive"):
+                if not _MODAL.search(marker) or clause.rstrip().endswith("?"):
+                    continue  # "requires X to …" makes X an agent; "Should we …?" asks
+                for m in in_clause:
+                    gap = _PRESCRIBED.match(text[p1:m.start]) if m.start > p1 and m.via != "implicit" else None
+                    if gap and m.start not in used_targets:
+                        sign = -1 if gap.group("neg") or negated(p0, c_start) else 1
+                        used_targets.add(m.start)
+                        add(m, sign * weight, f"prescriptive '{marker}'{' not' if sign < 0 else ''} + the target itself")
 
             # 2. Evaluative harm verbs: the agent is opposed, the object is presented as damaged.
             for h0, h1, verb in cues_in("evaluative_harm"):
