@@ -394,7 +394,7 @@ _NEW_SUBJECT = re.compile(
     r"must|should|might|may|does|did)\b"
 )
 # Right after a prescriptive marker, the target itself as what is (not) to be done: "should not be deporting
-# their victims", "must strike the cartels". Adverbs may come between; a negator flips the sign.
+# their victims", "should never again send troops". Adverbs may come between; a negator flips the sign.
 _MODAL = re.compile(r"(?:should|must|\bto)$")  # the markers after which a verb follows
 _PRESCRIBED = re.compile(
     r"^\s+(?:(?:also|simply|now|instead|then|finally|again|still|ever|all)\s+)*"
