@@ -149,6 +149,26 @@ def test_aggregate_by_sentence_scores(scores, labels, expected_score, expected_l
     assert cell["ci_low"] <= cell["score"] <= cell["ci_high"]
 
 
+@pytest.mark.parametrize("scores, expected_label", [
+    # min_stance 0.08, min_total 0.4: the cut is max(0.08, 0.4 / n) away from zero
+    ([0.15, 0.15], "neutral"),                            # mean 0.15 over two: needs 0.2
+    ([0.3, 0.15], "favor"),                               # mean 0.225 over two
+    ([-0.3, -0.1, -0.1], "against"),                      # mean -0.167 over three: needs 0.133
+    ([0.1, 0.1, 0.1], "neutral"),                         # mean 0.1 over three
+    ([0.3, -0.2, 0.1, 0.2, -0.1, 0.2], "favor"),          # mean 0.083 over six: steady lean, sum 0.5
+    ([0.3, -0.2, 0.1, 0.2, -0.1, 0.1], "neutral"),        # mean 0.067 over six: under min_stance
+])
+def test_aggregate_small_cells_need_a_clear_mean_large_ones_a_steady_lean(scores, expected_label):
+    evidence = pd.DataFrame({"author": "A", "target": "t", "label": "none", "score": scores})
+    cell = aggregate_stance(evidence, ["t"], ["A"], min_sentences=2, min_stance=0.08, min_total=0.4, n_boot=200,
+                            value="score").iloc[0]
+    assert cell["label"] == expected_label
+    plain = aggregate_stance(evidence, ["t"], ["A"], min_sentences=2, min_stance=0.08, n_boot=200,
+                             value="score").iloc[0]  # without min_total only the mean counts
+    assert plain["label"] == ("favor" if np.mean(scores) >= 0.08 else "against" if np.mean(scores) <= -0.08
+                              else "neutral")
+
+
 def test_aggregate_large_cell_interval_matches_the_bootstrap():
     """A cell of many distinct sentence scores uses the bootstrap's normal approximation (cost fixed per cell):
     its interval matches a plain bootstrap's to within 0.01."""

@@ -109,7 +109,8 @@ def test_seed_essays_clear_cases_with_the_model(pairs):
     corpus = load_corpus(SEEDS)
     evidence = apply_model(stance_evidence(corpus), corpus, pairs)
     cells = aggregate_stance(evidence, [t.id for t in TARGETS], corpus.authors, CellRule.min_sentences,
-                             CellRule.min_stance, n_boot=200, value=CellRule.value)  # the method's cell rule
+                             CellRule.min_stance, n_boot=200, value=CellRule.value,
+                             min_total=CellRule.min_total)  # the method's cell rule
     got = cells.set_index(["author", "target"])["label"]
     assert [got[author, target] for author, target, _ in CLEAR_SEED_CASES] == [x for _, _, x in CLEAR_SEED_CASES]
 
@@ -171,7 +172,8 @@ def test_a_new_essay_with_opposite_views_added_to_the_seeds(pairs, seeds_copy):
     mentions = mention_sentences(load_labelled_sets(TRAINING))
     evidence = apply_model(add_learned_mentions(stance_evidence(corpus), corpus, mentions), corpus, pairs)
     cells = aggregate_stance(evidence, [t.id for t in TARGETS], corpus.authors, CellRule.min_sentences,
-                             CellRule.min_stance, n_boot=200, value=CellRule.value)  # the method's cell rule
+                             CellRule.min_stance, n_boot=200, value=CellRule.value,
+                             min_total=CellRule.min_total)  # the method's cell rule
     positions = pd.read_csv(VALIDATION / "test4" / "positions.csv")
     compared = compare_positions(cells, positions[positions["essay"] == "column-2025"],
                                  {e.id: e.author for e in corpus}).set_index("target")["agreement"]

@@ -126,7 +126,7 @@ def test_compare_rules_counts_every_cell_once_per_rule(inputs, set_copy):
 
     training, mentions = inputs
     rules = {"as notebook 04": RULE, "no evidence is enough": CellRule(min_sentences=10_000, n_boot=200),
-             "any lean is a position": CellRule(min_sentences=1, min_stance=0.0, n_boot=200)}
+             "any lean is a position": CellRule(min_sentences=1, min_stance=0.0, min_total=0.0, n_boot=200)}
     table = compare_rules(rules, {SEALED: set_copy}, training, mentions, None, TARGET_IDS).set_index("rule")
     positions = pd.read_csv(set_copy / "positions.csv")
     assert (table["cells"] == len(positions)).all()
@@ -231,3 +231,4 @@ def test_labelled_folders_lists_training_sets_first_then_the_others(tmp_path):
     assert folders["dev2"] == (tmp_path / "dev2", True) and folders["zeta"] == (tmp_path / "zeta", False)
     real = labelled_folders(VALIDATION)  # the project's sets: every training set but the seeds' gold.csv
     assert [name for name, (_, training) in real.items() if training] == [s for s in TRAINING_SETS if s != "gold"]
+

@@ -767,6 +767,7 @@ def aggregate_stance(
     tone_weight: float = 0.25,
     model_weight: float = 0.5,
     value: str = "label",
+    min_total: float = 0.0,
 ) -> pd.DataFrame:
     """Author x target stance with a bootstrap confidence.
 
@@ -779,7 +780,10 @@ def aggregate_stance(
     how sure its label is, and a sentence labelled NONE still counts its lean.
     ``label``: ``insufficient`` with fewer than ``min_sentences`` sentences,
     else ``favor`` / ``against`` when the score is at least ``min_stance`` away
-    from zero, else ``neutral``. Resampling the cell's sentences ``n_boot``
+    from zero and the cell's summed values (score x sentences) at least
+    ``min_total``, else ``neutral``: with ``min_total`` a small cell needs a
+    clear mean and a large one a steady lean (0.4 with ``min_stance`` 0.08: a
+    mean of 0.2 over two sentences, 0.08 over five or more). Resampling the cell's sentences ``n_boot``
     times gives a 90% interval (``ci_low``, ``ci_high``) and ``agreement``, the
     share of resamples that give the same label (a cell of more than 100
     distinct sentence values, as sentence scores of a large corpus give, draws
@@ -792,9 +796,6 @@ def aggregate_stance(
     rng = np.random.default_rng(seed)
     rows = []
     values = {"favor": 1.0, "against": -1.0, "none": 0.0}
-
-    def label_for(score: float) -> str:
-        return "favor" if score >= min_stance else "against" if score <= -min_stance else "neutral"
 
     if value not in ("label", "score"):
         raise ValueError(f"value must be 'label' or 'score', not {value!r}")
@@ -832,9 +833,10 @@ def aggregate_stance(
                 # Many distinct values (sentence scores of a large cell): the bootstrap mean's normal
                 # approximation, mean +- sd / sqrt(n), which the bootstrap converges to; O(n_boot) per cell.
                 boot = score + float(x.std()) / np.sqrt(n) * rng.standard_normal(n_boot)
-            label = label_for(score) if n >= min_sentences else "insufficient"
-            same = {"favor": boot >= min_stance, "against": boot <= -min_stance,
-                    "neutral": (boot > -min_stance) & (boot < min_stance)}.get(label)
+            cut = max(min_stance, min_total / n)  # |score| a favor/against label needs in a cell of n sentences
+            label = ("insufficient" if n < min_sentences else "favor" if score >= cut else "against" if score <= -cut
+                     else "neutral")
+            same = {"favor": boot >= cut, "against": boot <= -cut, "neutral": (boot > -cut) & (boot < cut)}.get(label)
             agreement = float(np.mean(same)) if same is not None else np.nan
             rows.append({
                 "author": author, "target": target, "score": score, "label": label, "n_sentences": n,
