@@ -232,3 +232,38 @@ def test_labelled_folders_lists_training_sets_first_then_the_others(tmp_path):
     real = labelled_folders(VALIDATION)  # the project's sets: every training set but the seeds' gold.csv
     assert [name for name, (_, training) in real.items() if training] == [s for s in TRAINING_SETS if s != "gold"]
 
+
+def test_author_level_variants_reproduce_the_report_and_count_every_cell(inputs, set_copy):
+    """The sealed scoring's variant rows (validation/score_sealed.py): the "method" row is the set report's
+    comparison; every variant counts each of the writer's cells once; the positions table adds up."""
+    from essaylab.validation import VARIANTS, author_level_variants, positions_taken
+
+    training, mentions = inputs
+    labelled_set = load_labelled_sets({SEALED: (set_copy / "essays", set_copy / "labels.csv")})[SEALED]
+    positions = pd.read_csv(set_copy / "positions.csv")
+    counts, cells = author_level_variants(labelled_set, positions, training, mentions, None, TARGET_IDS, RULE)
+    assert list(counts["variant"]) == list(VARIANTS)
+    assert (counts["cells"] == len(positions)).all()
+    assert (counts.drop(columns=["variant", "cells"]).sum(axis=1) == counts["cells"]).all()
+    report = score_set(SEALED, set_copy, training, mentions, None, TARGET_IDS, RULE)
+    method = counts.set_index("variant").loc["method"]
+    for agreement, n in report.comparison["agreement"].value_counts().items():
+        assert method[agreement] == n
+    assert cells["label"].tolist() == report.comparison["label"].tolist()
+    taken = positions_taken(cells).set_index("essay")
+    sided = positions["expected"].str.strip().str.lower().isin(["favor", "against"])
+    assert taken.loc["all", "positions"] == sided.sum() == taken.drop(index="all")["positions"].sum()
+    assert taken.loc["all", "matched"] == method["same"] - ((cells["agreement"] == "same") & ~cells["expected"].isin(
+        ["favor", "against"])).sum()
+    assert taken.loc["all", "reversed"] == method["opposite"]
+    assert (taken[["matched", "reversed", "neutral", "insufficient"]].sum(axis=1) <= taken["positions"]).all()
+
+
+def test_sealed_scoring_script_names_a_missing_folder(tmp_path):
+    import subprocess
+    import sys
+
+    missing = tmp_path / "test99"
+    done = subprocess.run([sys.executable, str(VALIDATION.parent / "score_sealed.py"), str(missing)],
+                          capture_output=True, text=True)
+    assert done.returncode == 2 and str(missing / "essays") in done.stderr

@@ -21,7 +21,8 @@ from .mention_model import _mention_exclusions, prefit as prefit_mentions
 from .stance import SYSTEMS, aggregate_stance, compare_positions, evaluate
 from .stance_model import SYSTEMS as LEARNED_SYSTEMS, LabelledSet, add_learned, apply_model, load_labelled_sets, prefit
 
-__all__ = ["ALL_SYSTEMS", "BY_SET", "ERROR_KINDS", "LEAVE_OUT", "CellRule", "SetReport", "compare_rules",
+__all__ = ["ALL_SYSTEMS", "BY_SET", "ERROR_KINDS", "LEAVE_OUT", "VARIANTS", "CellRule", "SetReport",
+           "author_level_variants", "compare_rules", "positions_taken",
            "coder_summary", "decided_by", "describe_set", "error_kind", "errors", "label_scores", "labelled_folders", "margins", "right_by_decider",
            "set_summary", "score_set", "score_sets"]
 
@@ -241,6 +242,75 @@ def compare_rules(rules: Mapping[str, CellRule], folders: Mapping[str, str | Pat
         if column not in table:
             table[column] = 0
     return table[columns + ["cells"]].fillna(0).astype({c: int for c in columns[1:]} | {"cells": int})
+
+
+# The author-level variants a sealed set's scoring reports beside the method (validation/README.md): the same
+# sentence labels under other cell rules, the method without its learned mentions, and the two baselines.
+VARIANTS = ("method", "the same labels, three sentences per cell", "the same labels, label-counting cells",
+            "method, the rules' mentions only", "rules alone", "tone only")
+_AGREEMENTS = ["same", "opposite", "different", "method: insufficient", "essay: mixed or not discussed"]
+
+
+def author_level_variants(labelled_set: LabelledSet, positions: pd.DataFrame, training: pd.DataFrame,
+                          mention_training: pd.DataFrame, targets_path: str | Path | None,
+                          target_ids: Sequence[str], rule: CellRule = CellRule()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """How each of :data:`VARIANTS` compares with the writers' ``positions`` (``essay, target, expected``) on
+    ``labelled_set``'s essays, each essay labelled by models fitted without its set's fold (:data:`LEAVE_OUT`).
+
+    Returns ``(counts, cells)``: one row per variant with the counts of
+    :func:`essaylab.stance.compare_positions`' ``agreement`` values and ``cells``; and the method's own
+    comparison, one row per (essay, target) with its ``score`` and ``n_sentences``. The variants keep ``rule``
+    but for what they vary: three sentences per cell, counting labels (``value="label"``) instead of averaging
+    scores, the rules' mentions without the learned ones, the rules' labels alone (their tone fallback
+    counting ``rule.tone_weight``), and each sentence labelled by its VADER tone alone, counting fully.
+    """
+    from dataclasses import replace
+
+    from .mention_model import add_learned_mentions
+    from .stance import vader_label
+
+    path = str(targets_path) if targets_path else None
+    corpus = labelled_set.corpus
+    rule_evidence = add_learned_mentions(labelled_set.evidence, corpus, mention_training, path, leave_out=LEAVE_OUT)
+    method = apply_model(rule_evidence, corpus, training, leave_out=LEAVE_OUT)
+    plain_rules = apply_model(labelled_set.evidence, corpus, training, leave_out=LEAVE_OUT)
+    tone = rule_evidence.assign(label=rule_evidence["sentence"].map(vader_label), basis="")
+    by_label = replace(rule, value="label")
+    variants = {"method": (method, rule),
+                "the same labels, three sentences per cell": (method, replace(rule, min_sentences=3)),
+                "the same labels, label-counting cells": (method, by_label),
+                "method, the rules' mentions only": (plain_rules, rule),
+                "rules alone": (rule_evidence, by_label),
+                "tone only": (tone, replace(by_label, tone_weight=1.0))}
+    author_of = {e.id: e.author for e in corpus}
+    rows, cells = [], None
+    for name in VARIANTS:
+        evidence, variant_rule = variants[name]
+        table = aggregate_stance(evidence, list(target_ids), corpus.authors, variant_rule.min_sentences,
+                                 variant_rule.min_stance, variant_rule.n_boot, variant_rule.seed,
+                                 variant_rule.tone_weight, variant_rule.model_weight, variant_rule.value,
+                                 variant_rule.min_total)
+        compared = compare_positions(table, positions, author_of)
+        rows.append({"variant": name, **{a: int((compared["agreement"] == a).sum()) for a in _AGREEMENTS},
+                     "cells": len(compared)})
+        if cells is None:
+            cells = compared.merge(table[["author", "target", "score", "n_sentences"]], on=["author", "target"])
+    return pd.DataFrame(rows), cells
+
+
+def positions_taken(cells: pd.DataFrame) -> pd.DataFrame:
+    """Of the positions the writers took (``expected`` favor or against) in :func:`author_level_variants`'
+    ``cells``: per essay and in all (last row, ``essay`` "all"), how many the method matched, reversed, left
+    neutral or called insufficient."""
+    took = cells[cells["expected"].isin(["favor", "against"])]
+    counts = pd.DataFrame({"essay": took["essay"], "positions": 1,
+                           "matched": took["agreement"].eq("same").astype(int),
+                           "reversed": took["agreement"].eq("opposite").astype(int),
+                           "neutral": took["label"].eq("neutral").astype(int),
+                           "insufficient": took["label"].eq("insufficient").astype(int)})
+    per_essay = counts.groupby("essay", sort=True).sum().reset_index()
+    total = per_essay.drop(columns="essay").sum().to_frame().T.assign(essay="all")
+    return pd.concat([per_essay, total[per_essay.columns]], ignore_index=True)
 
 
 # Readings of a labelled table (:func:`essaylab.stance_model.add_learned`'s, or a set report's ``decided``
