@@ -63,6 +63,11 @@ class CellRule:
     value: str = "score"  # the method's cells average its sentence scores (see aggregate_stance)
     min_total: float = 0.4  # the cell's summed sentence scores must reach it too (a large cell's steady lean)
 
+    def cells(self, evidence: pd.DataFrame, target_ids: Sequence[str], authors: Sequence[str]) -> pd.DataFrame:
+        """:func:`essaylab.stance.aggregate_stance` of ``evidence`` with this rule's parameters."""
+        return aggregate_stance(evidence, list(target_ids), authors, self.min_sentences, self.min_stance, self.n_boot,
+                                self.seed, self.tone_weight, self.model_weight, self.value, self.min_total)
+
 
 @dataclass(frozen=True)
 class SetReport:
@@ -138,10 +143,8 @@ def _compute(name: str, folder: Path, training: pd.DataFrame, mention_training: 
     summary = set_summary(name, labelled, scores, by_set)
     comparison = None
     if (folder / "positions.csv").is_file():  # the writer's reading of each essay as a whole
-        cells = aggregate_stance(apply_model(rule_evidence, essays, training, leave_out=LEAVE_OUT), list(target_ids),
-                                 essays.authors,
-                                 rule.min_sentences, rule.min_stance, rule.n_boot, rule.seed, rule.tone_weight,
-                                 rule.model_weight, rule.value, rule.min_total)
+        cells = rule.cells(apply_model(rule_evidence, essays, training, leave_out=LEAVE_OUT), target_ids,
+                           essays.authors)
         comparison = compare_positions(cells, pd.read_csv(folder / "positions.csv"), {e.id: e.author for e in essays})
     decided = labelled.loc[labelled["labelled"] & labelled["detected"], _DECIDED_COLUMNS].reset_index(drop=True)
     return SetReport(summary, comparison, decided)
@@ -286,10 +289,7 @@ def author_level_variants(labelled_set: LabelledSet, positions: pd.DataFrame, tr
     rows, cells = [], None
     for name in VARIANTS:
         evidence, variant_rule = variants[name]
-        table = aggregate_stance(evidence, list(target_ids), corpus.authors, variant_rule.min_sentences,
-                                 variant_rule.min_stance, variant_rule.n_boot, variant_rule.seed,
-                                 variant_rule.tone_weight, variant_rule.model_weight, variant_rule.value,
-                                 variant_rule.min_total)
+        table = variant_rule.cells(evidence, target_ids, corpus.authors)
         compared = compare_positions(table, positions, author_of)
         rows.append({"variant": name, **{a: int((compared["agreement"] == a).sum()) for a in _AGREEMENTS},
                      "cells": len(compared)})
