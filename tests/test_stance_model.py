@@ -104,13 +104,9 @@ def test_too_few_classes_is_a_clear_error(pairs):
 
 def test_seed_essays_clear_cases_with_the_model(pairs):
     """The clearest positions in the seeds come out as a reader sees them, each essay labelled out of essay."""
-    from essaylab.stance import aggregate_stance
-
     corpus = load_corpus(SEEDS)
     evidence = apply_model(stance_evidence(corpus), corpus, pairs)
-    cells = aggregate_stance(evidence, [t.id for t in TARGETS], corpus.authors, CellRule.min_sentences,
-                             CellRule.min_stance, n_boot=200, value=CellRule.value,
-                             min_total=CellRule.min_total)  # the method's cell rule
+    cells = CellRule(n_boot=200).cells(evidence, [t.id for t in TARGETS], corpus.authors)  # the method's cell rule
     got = cells.set_index(["author", "target"])["label"]
     assert [got[author, target] for author, target, _ in CLEAR_SEED_CASES] == [x for _, _, x in CLEAR_SEED_CASES]
 
@@ -156,7 +152,7 @@ def test_a_new_essay_with_opposite_views_added_to_the_seeds(pairs, seeds_copy):
     cells five were the same (China neutral, AMLO insufficient); with twenty sets, target-prefixed features
     and score-averaging cells seven are (Sheinbaum different, deportation and energy nationalism
     insufficient). The sealed-test comparisons, reversed cells included, are in validation/README.md."""
-    from essaylab.stance import aggregate_stance, compare_positions
+    from essaylab.stance import compare_positions
 
     source = VALIDATION / "test4" / "essays"
     (seeds_copy / "column-2025.txt").write_bytes((source / "column-2025.txt").read_bytes())
@@ -171,9 +167,7 @@ def test_a_new_essay_with_opposite_views_added_to_the_seeds(pairs, seeds_copy):
 
     mentions = mention_sentences(load_labelled_sets(TRAINING))
     evidence = apply_model(add_learned_mentions(stance_evidence(corpus), corpus, mentions), corpus, pairs)
-    cells = aggregate_stance(evidence, [t.id for t in TARGETS], corpus.authors, CellRule.min_sentences,
-                             CellRule.min_stance, n_boot=200, value=CellRule.value,
-                             min_total=CellRule.min_total)  # the method's cell rule
+    cells = CellRule(n_boot=200).cells(evidence, [t.id for t in TARGETS], corpus.authors)  # the method's cell rule
     positions = pd.read_csv(VALIDATION / "test4" / "positions.csv")
     compared = compare_positions(cells, positions[positions["essay"] == "column-2025"],
                                  {e.id: e.author for e in corpus}).set_index("target")["agreement"]
