@@ -255,6 +255,44 @@ def test_references_and_anaphora_in_context(tmp_path, sentences, expected):
     assert got == expected
 
 
+@pytest.mark.parametrize("date, paragraphs, expected", [
+    # "the president": the office holder the essay named last (two holders in 2025: the more recent)
+    ("2025-05", ["Trump imposed tariffs. Sheinbaum answered calmly. The president was right."],
+     [[("trump", "name")], [("sheinbaum", "name")], [("sheinbaum", "title")]]),
+    # ... unless the sentence's own pronoun tells them apart
+    ("2025-05", ["Trump imposed tariffs. Sheinbaum answered calmly. The president said he would not back down."],
+     [[("trump", "name")], [("sheinbaum", "name")], [("trump", "title")]]),
+    # one holder at the date: named anywhere earlier in the essay
+    ("2023-09", ["López Obrador spoke at length.", "The peso held. Exports grew. Wages rose. The president was right."],
+     [[("amlo", "name")], [], [], [], [("amlo", "title")]]),
+    # never named before (a U.S. essay's "the president" in 2023 is Biden), or not in office at the date
+    ("2023-09", ["The president was right."], [[]]),
+    ("2024-11", ["Trump won the election. The president spoke about the transition."], [[("trump", "name")], []]),
+    # two holders, neither named in the last three sentences, no pronoun: unresolved
+    ("2025-05", ["Trump spoke. Sheinbaum spoke. The peso held. Exports grew. Wages rose. The president was right."],
+     [[("trump", "name")], [("sheinbaum", "name")], [], [], [], []]),
+    # "the former president", "the president-elect" are not the holder
+    ("2025-05", ["Sheinbaum spoke. The former president was right. The president-elect was wrong."],
+     [[("sheinbaum", "name")], [], []]),
+    # a sentence that opens with a pronoun reaches back across sentences and paragraphs ...
+    ("2025-05", ["Sheinbaum took office in October.", "The peso held steady. She kept her promises."],
+     [[("sheinbaum", "name")], [], [("sheinbaum", "pronoun")]]),
+    # ... a pronoun later in the sentence does not (it is often someone the sentence introduces)
+    ("2025-05", ["Sheinbaum took office. The peso held. A plant manager asked whether his engineers were safe."],
+     [[("sheinbaum", "name")], [], []]),
+    # ... and two people with the pronoun leave it unresolved
+    ("2025-05", ["Trump and López Obrador met. Nothing came of the meeting. He left early."],
+     [[("amlo", "name"), ("trump", "name")], [], []]),
+])
+def test_titles_and_opening_pronouns_in_context(tmp_path, date, paragraphs, expected):
+    folder = write_corpus(tmp_path / "e", {"x.txt": "\n\n".join(paragraphs)},
+                          rows=[{"file": "x.txt", "author": "A", "date": date}])
+    evidence = stance_evidence(load_corpus(folder))
+    got = [sorted((r.target, r.via) for r in evidence[evidence["sentence_index"] == i].itertuples())
+           for i in range(len(expected))]
+    assert got == expected
+
+
 def test_positions_accept_not_discussed_with_underscore():
     cells = pd.DataFrame({"author": ["A"], "target": ["t"], "label": ["neutral"]})
     positions = pd.DataFrame({"essay": ["a"], "target": ["t"], "expected": ["not_discussed"]})

@@ -214,6 +214,13 @@ class _Office:
 
 
 @dataclass(frozen=True)
+class _Title(_Office):
+    """A generic title ("the president") and the offices whose holders it may refer to."""
+
+    offices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Mention:
     """Where a sentence refers to a target, and how (``name``, ``office``, ``pronoun`` or ``opposite``)."""
 
@@ -239,6 +246,25 @@ def load_targets(path: str | Path | None = None) -> tuple[list[Target], dict[str
     """
     targets, offices = _load_targets(str(path) if path else None)
     return list(targets), dict(offices)
+
+
+def load_titles(path: str | Path | None = None) -> dict[str, _Title]:
+    """The ``[titles]`` of the targets file: generic titles ("the president") and the offices they may name.
+
+    >>> load_titles()["president"].offices
+    ('mexican_president', 'us_president')
+    """
+    return dict(_load_titles(str(path) if path else None))
+
+
+@lru_cache(maxsize=8)
+def _load_titles(path: str | None) -> tuple[tuple[str, _Title], ...]:
+    data = _load_toml(path, "targets.toml")
+    return tuple(
+        (name, _Title(_compile_phrases(spec["patterns"]), tuple(spec.get("not_after", ())),
+                      tuple(spec.get("not_before", ())), tuple(spec.get("offices", ()))))
+        for name, spec in sorted(data.get("titles", {}).items())
+    )
 
 
 @lru_cache(maxsize=8)
@@ -279,6 +305,13 @@ def _parse_date(value: str) -> date | None:
 
 
 _PRONOUN = re.compile(r"\b(he|she|his|her|him)\b")
+# A sentence that opens with a personal pronoun ("He also starved …", "But her government …").
+_OPENING_PRONOUN = re.compile(
+    r"^(?:(?:but|and|yet|still|so|now|then|today|instead|indeed|worse|again|meanwhile|in fact|of course|"
+    r"to be fair),?\s+)?(he|she|his|her)\b"
+)
+LOOKBACK = 5  # sentences an opening pronoun may reach back for its person target
+TITLE_LOOKBACK = 3  # sentences a title may reach back when two office holders fit it
 # "It is cruel.", "But that would be a mistake.", "This was overdue.": a demonstrative or "it" as the subject.
 _ANAPHOR = re.compile(
     r"^(?:(?:but|and|yet|still|so|indeed|in short|in fact|worse|instead|of course),?\s+)?(it|this|that)\s+"
@@ -295,6 +328,8 @@ def find_mentions(
     previous: Iterable[str] = (),
     prepared: str | None = None,
     named_before: Iterable[str] = (),
+    titles: dict | None = None,
+    earlier: Sequence[Iterable[str]] = (),
 ) -> list[Mention]:
     """Mentions of targets in a sentence: by name or alias, by office, by reference, or by a pronoun.
 
@@ -304,6 +339,16 @@ def find_mentions(
       ("He has eroded …", "… under his watch") resolves to the one person target
       of the previous sentence (``previous``: its target ids) whose pronouns
       include it; with two candidates, or none, nothing is resolved;
+    * ``earlier`` lists the person targets of each earlier sentence of the essay,
+      oldest first. In a sentence that still names no person target, a generic
+      title (``titles``: "the president") resolves to a person target who holds
+      one of the title's offices on the essay's date and was named earlier: the
+      holder named most recently, or, when two holders fit and the sentence has no
+      pronoun to tell them apart, the one named in the last ``TITLE_LOOKBACK``
+      sentences (none when both are). Then a sentence that opens with a personal
+      pronoun ("He also starved …", "But her government …") resolves it to the
+      person target with that pronoun in the most recent of the last ``LOOKBACK``
+      sentences that has one, across paragraphs, when exactly one fits there;
     * a target's ``references`` ("the accord" for the USMCA) count once the
       essay has named the target in an earlier sentence (``named_before``);
     * a sentence that opens with "It", "This" or "That" as its subject ("It is
@@ -318,6 +363,13 @@ def find_mentions(
     [('amlo', 'office')]
     >>> [(m.target, m.via) for m in find_mentions("He ended it.", targets, offices, "2024-05", previous=["amlo", "usmca"])]
     [('amlo', 'pronoun')]
+    >>> titles = load_titles()
+    >>> [(m.target, m.via) for m in find_mentions("The president was right.", targets, offices, "2025-05",
+    ...                                            titles=titles, earlier=[["trump"], ["sheinbaum"], []])]
+    [('sheinbaum', 'title')]
+    >>> [(m.target, m.via) for m in find_mentions("She also starved the regulators.", targets, offices, "2025-05",
+    ...                                            earlier=[["sheinbaum"], [], []])]
+    [('sheinbaum', 'pronoun')]
     >>> [(m.target, m.via) for m in find_mentions("Mexico should defend the accord.", targets, named_before=["usmca"])]
     [('usmca', 'reference')]
     >>> [(m.target, m.via) for m in find_mentions("It is cruel.", targets, previous=["deportation"])]
@@ -361,7 +413,40 @@ def find_mentions(
             if len(candidates) == 1:
                 mentions.append(Mention(candidates[0].id, pronoun.start(1), pronoun.end(1), "pronoun"))
                 break
+    earlier = [set(ids) for ids in earlier]
+    if titles and when and earlier and not people & {m.target for m in mentions}:
+        mentions.extend(_title_mentions(text, targets, titles, when, earlier))
+    opening = _OPENING_PRONOUN.match(text)
+    if opening and earlier and not people & {m.target for m in mentions}:
+        for ids in reversed(earlier[-LOOKBACK:]):
+            candidates = [t for t in targets if t.id in ids and opening.group(1) in t.pronouns]
+            if candidates:
+                if len(candidates) == 1:
+                    mentions.append(Mention(candidates[0].id, opening.start(1), opening.end(1), "pronoun"))
+                break
     return sorted(mentions, key=lambda m: (m.start, m.target))
+
+
+def _title_mentions(text: str, targets: Sequence[Target], titles: dict, when: date,
+                    earlier: list[set[str]]) -> list[Mention]:
+    """The first generic title of ``text`` that resolves (see :func:`find_mentions`), as a one-item list."""
+    pronouns = set(_PRONOUN.findall(text))
+    for title in titles.values():
+        holders = [t for t in targets
+                   if any(name in title.offices and _parse_date(start) <= when <= _parse_date(end)
+                          for name, start, end in t.offices)]
+        if pronouns:
+            holders = [t for t in holders if pronouns & set(t.pronouns)]
+        if not holders:
+            continue
+        window = earlier[-TITLE_LOOKBACK:] if len(holders) > 1 and not pronouns else earlier
+        for match in title.finditer(text):
+            for ids in reversed(window):
+                found = [t for t in holders if t.id in ids]
+                if found:
+                    return [Mention(found[0].id, match.start(), match.end(), "title")] if len(found) == 1 else []
+            return []
+    return []
 
 
 # ---------------------------------------------------------------------------
@@ -685,6 +770,9 @@ def _essay_rows(records: Sequence[tuple[int, int, str]], essay_date: str,
                 targets_path: str | None) -> list[tuple]:
     """Evidence rows (without essay and author) for one essay's sentence records."""
     targets, offices = load_targets(targets_path)
+    titles = load_titles(targets_path)
+    people = {t.id for t in targets if t.pronouns}
+    earlier: list[list[str]] = []  # the person targets of each earlier sentence
     rows = []
     previous: list[str] = []
     named: set[str] = set()  # targets the essay has named so far (their references count from then on)
@@ -693,7 +781,8 @@ def _essay_rows(records: Sequence[tuple[int, int, str]], essay_date: str,
         if paragraph != last_paragraph:
             previous, last_paragraph = [], paragraph
         prepared = _prepare(sentence)
-        mentions = find_mentions(sentence, targets, offices, essay_date, previous, prepared, named)
+        mentions = find_mentions(sentence, targets, offices, essay_date, previous, prepared, named, titles, earlier)
+        earlier.append([m.target for m in mentions if m.target in people and m.via != "opposite"])
         named.update(m.target for m in mentions if m.via == "name")
         calls = classify_sentence(sentence, mentions, prepared=prepared)
         via: dict[str, str] = {}
