@@ -222,7 +222,8 @@ class _Title(_Office):
 
 @dataclass(frozen=True)
 class Mention:
-    """Where a sentence refers to a target, and how (``name``, ``office``, ``pronoun`` or ``opposite``)."""
+    """Where a sentence refers to a target, and how (``name``, ``office``, ``title``, ``reference``, ``pronoun``,
+    ``anaphor`` or ``opposite``; ``implicit`` for a target given by the caller)."""
 
     target: str
     start: int
