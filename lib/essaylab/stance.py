@@ -194,6 +194,11 @@ class Target:
     offices: tuple[tuple[str, str, str], ...] = ()  # (office name, start ISO date, end ISO date) per term
     references: _Phrases | None = field(default=None, repr=False, compare=False)
 
+    def offices_held(self, when: date) -> tuple[str, ...]:
+        """The names of the offices this person held on ``when`` (its terms that include the date), in term order."""
+        return tuple(dict.fromkeys(name for name, start, end in self.offices
+                                   if _parse_date(start) <= when <= _parse_date(end)))
+
 
 @dataclass(frozen=True)
 class _Office:
@@ -387,8 +392,8 @@ def find_mentions(
     when = _parse_date(essay_date)
     if offices and when:
         for target in targets:
-            for name, start, end in target.offices:
-                if not (name in offices and _parse_date(start) <= when <= _parse_date(end)):
+            for name in target.offices_held(when):
+                if name not in offices:
                     continue
                 for match in offices[name].finditer(text):
                     if not any(m.start <= match.start() < m.end or match.start() <= m.start < match.end()
@@ -433,9 +438,7 @@ def _title_mentions(text: str, targets: Sequence[Target], titles: dict, when: da
     """The first generic title of ``text`` that resolves (see :func:`find_mentions`), as a one-item list."""
     pronouns = set(_PRONOUN.findall(text))
     for title in titles.values():
-        holders = [t for t in targets
-                   if any(name in title.offices and _parse_date(start) <= when <= _parse_date(end)
-                          for name, start, end in t.offices)]
+        holders = [t for t in targets if set(t.offices_held(when)) & set(title.offices)]
         if pronouns:
             holders = [t for t in holders if pronouns & set(t.pronouns)]
         if not holders:
