@@ -91,6 +91,17 @@ SYSTEMS = {  # the hybrid's columns in :func:`add_learned`, with readable names
 }
 
 
+def _strength(value: float | None) -> float:
+    """The regularisation strength a function was given, else :data:`C` as it is when the function runs (a
+    default bound when the function was defined would ignore a caller who sets ``stance_model.C``, as a caller
+    may set ``BALANCE``).
+
+    >>> _strength(None) == C, _strength(2.0)
+    (True, 2.0)
+    """
+    return C if value is None else value
+
+
 def _text_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
@@ -294,8 +305,9 @@ def load_labelled_sets(sets: Mapping[str, tuple[str | Path, str | Path]],
     return loaded
 
 
-def trained_model(pairs: pd.DataFrame, C: float = C) -> StanceModel:
+def trained_model(pairs: pd.DataFrame, C: float | None = None) -> StanceModel:
     """The model fitted on all ``pairs`` (cached in memory and on disk like the cross-fitted ones)."""
+    C = _strength(C)
     return _model_for(pairs, _digest(pairs), "", C)
 
 
@@ -322,8 +334,9 @@ def training_pairs(sets: Mapping[str, tuple[str | Path, str | Path] | LabelledSe
     return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
 
 
-def fit_model(pairs: pd.DataFrame, C: float = C) -> StanceModel:
+def fit_model(pairs: pd.DataFrame, C: float | None = None) -> StanceModel:
     """Fit the classifier on labelled pairs (:func:`training_pairs`)."""
+    C = _strength(C)
     pairs = _modelled(pairs)
     vectorizer, target_vectorizer = _vectorizer(), _vectorizer() if TARGET_FEATURES else None
     blocks = _word_blocks(vectorizer, target_vectorizer, pairs["context"], pairs["target"], fit=True)
@@ -596,7 +609,7 @@ def _store_models(pairs: pd.DataFrame, digest: str, C: float, settings: dict, ex
         module.update(before)
 
 
-def prefit(pairs: pd.DataFrame, excluded: Iterable[str], C: float = C, jobs: int | None = None,
+def prefit(pairs: pd.DataFrame, excluded: Iterable[str], C: float | None = None, jobs: int | None = None,
            digest: str | None = None) -> int:
     """Fit, on ``jobs`` processes at once, the cross-fitted models named in ``excluded`` (as in
     :func:`_model_for`) that neither memory nor the disk cache holds yet, and store them on disk, where
@@ -611,6 +624,7 @@ def prefit(pairs: pd.DataFrame, excluded: Iterable[str], C: float = C, jobs: int
     """
     from . import cache, workers
 
+    C = _strength(C)
     if not cache.enabled():
         return 0
     digest = digest or _digest(pairs)
@@ -648,7 +662,7 @@ def _hybrid(frame: pd.DataFrame, exclusions: dict[str, str], pairs: pd.DataFrame
     return pd.concat(parts).loc[frame.index] if parts else pd.DataFrame(columns=columns_out, index=frame.index)
 
 
-def apply_model(evidence: pd.DataFrame, corpus, pairs: pd.DataFrame, C: float = C,
+def apply_model(evidence: pd.DataFrame, corpus, pairs: pd.DataFrame, C: float | None = None,
                 leave_out: str = "essay") -> pd.DataFrame:
     """The evidence table relabelled by the hybrid: a rule cue's label where one decided, else the model's.
 
@@ -657,6 +671,7 @@ def apply_model(evidence: pd.DataFrame, corpus, pairs: pd.DataFrame, C: float = 
     ``corpus`` that are in ``pairs`` get a model fitted without them (``leave_out="set"``: without their
     whole labelled set, ``"fold"``: without their set's fold, as in :func:`add_learned`).
     """
+    C = _strength(C)
     out = evidence.assign(rule_label=evidence["label"])
     if len(evidence):
         relabelled = _hybrid(evidence, _exclusions(corpus, pairs, leave_out), pairs, C,
@@ -665,13 +680,14 @@ def apply_model(evidence: pd.DataFrame, corpus, pairs: pd.DataFrame, C: float = 
     return out
 
 
-def add_learned(joined: pd.DataFrame, corpus, pairs: pd.DataFrame, C: float = C,
+def add_learned(joined: pd.DataFrame, corpus, pairs: pd.DataFrame, C: float | None = None,
                 leave_out: str = "essay") -> pd.DataFrame:
     """Add the hybrid's labels to :func:`essaylab.stance.join_labels`' table: ``learned`` (end to end, on
     detected mentions only), ``learned_given`` (every labelled pair) and ``learned_why`` (its cues or
     explanation), cross-fitted as in :func:`apply_model`; with ``leave_out="set"`` an essay's whole
     labelled set (all by one writer) is left out of its model, not only the essay, and with ``"fold"`` the
     set's whole fold (:data:`FOLDS`)."""
+    C = _strength(C)
     hybrid = _hybrid(joined, _exclusions(corpus, pairs, leave_out), pairs, C,
                      ("rules_given", "score_given", "basis_given", "cues_given"))
     given = hybrid["label"].fillna("none").astype(object)
