@@ -234,14 +234,17 @@ def test_a_targets_majority_label_is_not_learned_as_a_prior(monkeypatch):
 
 def test_setting_C_on_the_module_is_the_default_strength(monkeypatch):
     """``stance_model.C`` set by a caller is what the fitting functions use when not given one (it was bound
-    when the functions were defined, so setting it did nothing)."""
+    when the functions were defined, so setting it did nothing), and it is part of the settings that key the
+    cached validation reports."""
     rows = ([("we need TGT now", "nearshoring", "favor")] * 4 + [("TGT is a mistake", "nearshoring", "against")] * 4
             + [("TGT was discussed", "nearshoring", "none")] * 4)
     pairs, args = _toy_pairs(rows), (pd.Series(["we need TGT"]), pd.Series(["nearshoring"]), pd.Series([0.0]), pd.Series([0.0]))
     weak, strong = (fit_model(pairs, C=c).predict(*args)["score"].iloc[0] for c in (0.01, 10.0))
     assert strong > weak + 0.1  # the strengths give different models
+    before = stance_model._settings()
     monkeypatch.setattr(stance_model, "C", 10.0)
     assert fit_model(pairs).predict(*args)["score"].iloc[0] == strong
+    assert stance_model._settings() != before  # so the cached reports keyed by the settings are not reused
 
 
 def test_a_changed_setting_is_not_read_from_the_cache(monkeypatch):

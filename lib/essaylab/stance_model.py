@@ -582,8 +582,9 @@ def _settings() -> str:
 
 def _setting_values() -> dict:
     """The module settings a fit depends on, as a worker process is to use them (it imports this module
-    afresh, with their defaults)."""
-    return {"BALANCE": BALANCE, "TARGET_FEATURES": TARGET_FEATURES, "MIN_DF": MIN_DF}
+    afresh, with their defaults). ``C`` is among them because the functions that take it read the module's
+    value when given none, so the cached reports keyed by :func:`_settings` must change with it."""
+    return {"BALANCE": BALANCE, "TARGET_FEATURES": TARGET_FEATURES, "MIN_DF": MIN_DF, "C": C}
 
 
 def _model_for(pairs: pd.DataFrame, digest: str, excluded: str, C: float) -> StanceModel:
