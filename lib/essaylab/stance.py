@@ -58,6 +58,7 @@ __all__ = [
     "classify_sentence",
     "stance_evidence",
     "aggregate_stance",
+    "cell_threshold",
     "vader_label",
     "macro_f1",
     "evaluate",
@@ -849,6 +850,17 @@ def stance_evidence(corpus: Corpus, targets_path: str | Path | None = None, work
 _EXACT_BOOT_VALUES = 100  # cells with more distinct sentence values use the bootstrap's normal approximation
 
 
+def cell_threshold(n_sentences, min_stance: float, min_total: float = 0.0):
+    """The |score| a cell of ``n_sentences`` needs to be labelled favor or against (:func:`aggregate_stance`):
+    ``min_stance``, or ``min_total / n_sentences`` when that is larger, so a small cell needs a clear mean and a
+    large one a steady lean. ``n_sentences`` may be a number or an array (one threshold per cell).
+
+    >>> float(cell_threshold(2, 0.08, 0.4)), float(cell_threshold(5, 0.08, 0.4)), float(cell_threshold(10, 0.08, 0.4))
+    (0.2, 0.08, 0.08)
+    """
+    return np.maximum(min_stance, min_total / np.asarray(n_sentences, dtype=float))
+
+
 def aggregate_stance(
     evidence: pd.DataFrame,
     targets: Sequence[str],
@@ -926,7 +938,7 @@ def aggregate_stance(
                 # Many distinct values (sentence scores of a large cell): the bootstrap mean's normal
                 # approximation, mean +- sd / sqrt(n), which the bootstrap converges to; O(n_boot) per cell.
                 boot = score + float(x.std()) / np.sqrt(n) * rng.standard_normal(n_boot)
-            cut = max(min_stance, min_total / n)  # |score| a favor/against label needs in a cell of n sentences
+            cut = float(cell_threshold(n, min_stance, min_total))
             label = ("insufficient" if n < min_sentences else "favor" if score >= cut else "against" if score <= -cut
                      else "neutral")
             same = {"favor": boot >= cut, "against": boot <= -cut, "neutral": (boot > -cut) & (boot < cut)}.get(label)

@@ -8,7 +8,8 @@ about 1.6 GB, in a virtual environment of its own. Three steps:
     ENCODER_VENV/bin/python validation/experiments/encoder_reader.py train DIR [--epochs 3] [--lr 5e-5]
     .venv/bin/python validation/experiments/encoder_reader.py compare DIR
 
-``export`` writes the training pairs (every labelled pair of ``TRAINING_SETS``) and, for each labelled set that
+``export`` writes the training pairs (every labelled pair of ``TRAINING_SETS``, with the weight
+:func:`essaylab.stance_model.sample_weights` gives it) and, for each labelled set that
 is not training data (the sealed tests already scored), the method's labels of its hand-labelled pairs and its
 evidence sentences, as the validation reports compute them. ``train`` fine-tunes the encoder as a three-way
 classifier of (target description, sentence) pairs, mean-pooled, with the labels balanced within each target as
@@ -46,7 +47,7 @@ def export(out: Path) -> None:
 
     from essaylab.mention_model import join_with_mentions, mention_sentences
     from essaylab.stance_model import (TRAINING_SETS, add_learned, apply_model, labelled_set_paths,
-                                       load_labelled_sets, training_pairs)
+                                       load_labelled_sets, sample_weights, training_pairs)
     from essaylab.validation import LEAVE_OUT, labelled_folders
 
     out.mkdir(parents=True, exist_ok=True)
@@ -69,7 +70,9 @@ def export(out: Path) -> None:
         for kind, frame in (("labelled", labelled), ("evidence", evidence)):
             rows += [{"set": name, "kind": kind, "key": k, "sentence": s, "target": t}
                      for k, s, t in zip(frame.index, frame["sentence"], frame["target"])]
-    training[["set", "essay", "sentence", "target", "gold"]].to_csv(out / "train.csv", index=False)
+    # Each pair's training weight as the method's model weighs it (labels balanced within each target).
+    training = training.assign(weight=sample_weights(training["target"], training["gold"]))
+    training[["set", "essay", "sentence", "target", "gold", "weight"]].to_csv(out / "train.csv", index=False)
     pd.DataFrame(rows).to_csv(out / "pairs.csv", index=False)
     names = {t["id"]: t["name"] for t in tomllib.loads((ROOT / "lib/essaylab/data/targets.toml").read_text())["targets"]}
     (out / "targets.json").write_text(json.dumps({**names, **DESCRIPTIONS}, ensure_ascii=False, indent=1))
@@ -109,10 +112,7 @@ def train(out: Path, epochs: int, lr: float, batch_size: int = 16) -> None:
                          max_length=128, padding=True, return_tensors="pt")
 
     model = Reader()
-    per_label = pairs_train.groupby(["target", "gold"]).size()
-    per_target = pairs_train.groupby("target").size()
-    weight = torch.tensor([per_target[t] / (per_label.loc[t].size * per_label[(t, g)])
-                           for t, g in zip(pairs_train["target"], pairs_train["gold"])], dtype=torch.float)
+    weight = torch.tensor(pairs_train["weight"].to_numpy(), dtype=torch.float)  # written by export
     y = torch.tensor([LABELS.index(g) for g in pairs_train["gold"]])
     steps = epochs * -(-len(pairs_train) // batch_size)
     optimiser = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
